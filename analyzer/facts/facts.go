@@ -1,0 +1,137 @@
+// Package facts is decouple's model of a repository: plain observations with
+// positions, and nothing else. It holds no judgement (that is what rules are
+// for) and no third-party types; it imports only the standard library.
+//
+// Every path in this package is repo-relative and slash-separated.
+package facts
+
+import (
+	"sort"
+	"strings"
+)
+
+// Position is a place in a repository file.
+type Position struct {
+	File string // repo-relative, slash-separated
+	Line int    // 1-based; 0 when unknown
+	Col  int    // 1-based; 0 when unknown
+}
+
+// IsValid reports whether the position names a file.
+func (p Position) IsValid() bool { return p.File != "" }
+
+// Less orders positions by file, then line, then column.
+func (p Position) Less(q Position) bool {
+	if p.File != q.File {
+		return p.File < q.File
+	}
+	if p.Line != q.Line {
+		return p.Line < q.Line
+	}
+	return p.Col < q.Col
+}
+
+// Repo is everything the loader observed in one repository.
+type Repo struct {
+	// Root is the directory the repository was read from. It is never written
+	// to any output: every other path is relative to it.
+	Root string
+
+	Services []*Service
+	Files    []*File
+
+	// FilesSeen counts every regular file and every other entry the walker met;
+	// it always equals len(Files) + len(Skipped).
+	FilesSeen int
+	Skipped   []Skipped
+
+	// Problems are inputs the loader could not read; they surface as LOAD
+	// findings.
+	Problems []Problem
+
+	// Suppressions are the decouple:ignore directives found in comments.
+	Suppressions []Suppression
+
+	Protos []*ProtoFile
+}
+
+// Service is one deployable unit of the repository.
+type Service struct {
+	Name string
+	// Root is the service's main directory ("" when the service is known only
+	// from a deploy manifest).
+	Root string
+	// Dirs are every directory owned by the service, Root first.
+	Dirs []string
+	// Decl is the file that declares the service (its go.mod, compose entry,
+	// Deployment, Dockerfile, or config entry).
+	Decl Position
+	// DiscoveredBy explains, one entry per piece of evidence, why the service
+	// exists, e.g. "go.mod services/orders/go.mod".
+	DiscoveredBy []string
+}
+
+// File is one file the loader read.
+type File struct {
+	Path    string
+	Service string // "" when the file belongs to no service (shared)
+	Kind    string // proto, openapi, go, yaml, ... ("" for files nobody parses)
+}
+
+// Skipped is a file the walker saw but did not analyze.
+type Skipped struct {
+	File   string
+	Reason string
+}
+
+// Problem is an input that could not be read or parsed.
+type Problem struct {
+	Pos     Position
+	Message string
+}
+
+// Suppression is one decouple:ignore directive.
+type Suppression struct {
+	Pos    Position
+	Rule   string // the ID, name or area given
+	Reason string
+	// Lines are the lines it covers in Pos.File: its own and the next one.
+	Lines [2]int
+}
+
+// ServiceByName returns the named service, or nil.
+func (r *Repo) ServiceByName(name string) *Service {
+	for _, s := range r.Services {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// ServiceOf returns the name of the service owning the repo-relative path,
+// or "" when the path is shared. The deepest owning directory wins.
+func (r *Repo) ServiceOf(p string) string {
+	best, bestLen := "", -1
+	for _, s := range r.Services {
+		for _, d := range s.Dirs {
+			if d == "" {
+				continue
+			}
+			if (p == d || strings.HasPrefix(p, d+"/")) && len(d) > bestLen {
+				best, bestLen = s.Name, len(d)
+			}
+		}
+	}
+	return best
+}
+
+// SortedServiceNames returns the names of all services in order.
+func (r *Repo) SortedServiceNames() []string {
+	names := make([]string, 0, len(r.Services))
+	for _, s := range r.Services {
+		names = append(names, s.Name)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,345 @@
+package load
+
+import (
+	"fmt"
+	"go/parser"
+	"go/token"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/decouplehq/decouple/analyzer/facts"
+)
+
+// candidate is one piece of evidence that a service exists.
+type candidate struct {
+	name   string
+	root   string // "" when the evidence names no directory
+	extra  []string
+	reason string
+	decl   facts.Position
+}
+
+// serviceFolders are the parent folders whose children are services.
+var serviceFolders = map[string]bool{"services": true, "apps": true, "svc": true, "microservices": true}
+
+// datastoreImages are image names of databases, caches and brokers: a
+// container running one of them is a datastore, not a service.
+var datastoreImages = []string{
+	"postgres", "postgis", "mysql", "mariadb", "mongo", "redis", "valkey", "cassandra", "scylla",
+	"cockroach", "memcached", "elasticsearch", "opensearch", "rabbitmq", "kafka", "zookeeper",
+	"nats", "clickhouse", "mssql", "sqlserver", "oracle", "dynamodb", "etcd", "minio", "localstack",
+	"timescale", "influxdb", "neo4j", "couchdb", "couchbase", "pulsar", "redpanda", "keydb",
+}
+
+// IsDatastoreImage reports whether a container image runs a datastore.
+func IsDatastoreImage(image string) bool {
+	img := strings.ToLower(image)
+	if i := strings.LastIndex(img, "@"); i >= 0 {
+		img = img[:i]
+	}
+	base := path.Base(img)
+	if i := strings.Index(base, ":"); i >= 0 {
+		base = base[:i]
+	}
+	for _, d := range datastoreImages {
+		if strings.Contains(base, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// discover finds the services: from the config when it declares them,
+// otherwise from the repository's layout and deploy files, strongest
+// evidence first.
+func (l *loader) discover() {
+	var cands []candidate
+	if len(l.opts.Services) > 0 {
+		for _, s := range l.opts.Services {
+			c := candidate{name: s.Name, reason: "config " + s.File, decl: facts.Position{File: s.File, Line: s.Line}}
+			if len(s.Paths) > 0 {
+				c.root, c.extra = cleanDir(s.Paths[0]), nil
+				for _, p := range s.Paths[1:] {
+					c.extra = append(c.extra, cleanDir(p))
+				}
+			}
+			cands = append(cands, c)
+		}
+		l.repo.Services = merge(cands)
+		return
+	}
+	dirs := l.dirSet()
+	cands = append(cands, l.goModServices(dirs)...)
+	cands = append(cands, l.folderServices(dirs)...)
+	cands = append(cands, l.cmdServices(dirs)...)
+	cands = append(cands, l.composeServices()...)
+	cands = append(cands, l.kubernetesServices()...)
+	cands = append(cands, l.dockerfileServices()...)
+	l.repo.Services = merge(cands)
+}
+
+// dirSet returns every directory that holds an input, with its parents.
+func (l *loader) dirSet() map[string]bool {
+	dirs := map[string]bool{}
+	for _, in := range l.inputs {
+		for d := path.Dir(in.path); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	return dirs
+}
+
+// goModServices: a nested module is a service when it has a main package,
+// a Dockerfile, or sits in a services-style folder. Other nested modules are
+// shared libraries.
+func (l *loader) goModServices(dirs map[string]bool) []candidate {
+	var out []candidate
+	for _, in := range l.inputs {
+		if in.kind != kindGoMod {
+			continue
+		}
+		dir := path.Dir(in.path)
+		if dir == "." {
+			continue
+		}
+		if !serviceFolders[path.Base(path.Dir(dir))] && !l.hasMain(dir) && !l.hasFile(dir, kindDockerfile) {
+			continue
+		}
+		out = append(out, candidate{name: path.Base(dir), root: dir, reason: "go.mod " + in.path,
+			decl: facts.Position{File: in.path, Line: 1}})
+	}
+	return out
+}
+
+// folderServices: every child of a services/, apps/, svc/ folder that holds
+// input files.
+func (l *loader) folderServices(dirs map[string]bool) []candidate {
+	var out []candidate
+	for _, d := range sortedKeys(dirs) {
+		parent := path.Dir(d)
+		if !serviceFolders[path.Base(parent)] || strings.Count(parent, "/") > 1 {
+			continue
+		}
+		out = append(out, candidate{name: path.Base(d), root: d,
+			reason: "folder " + d + "/", decl: l.declIn(d)})
+	}
+	return out
+}
+
+// cmdServices: in a repository whose root is a Go module, each cmd/<name>
+// main package is a service, owning internal/<name> and pkg/<name> too.
+func (l *loader) cmdServices(dirs map[string]bool) []candidate {
+	if !l.hasInput("go.mod") {
+		return nil
+	}
+	var out []candidate
+	for _, d := range sortedKeys(dirs) {
+		if path.Dir(d) != "cmd" || !l.hasMain(d) {
+			continue
+		}
+		name := path.Base(d)
+		c := candidate{name: name, root: d, reason: "main package " + d + "/", decl: l.declIn(d)}
+		for _, extra := range []string{"internal/" + name, "pkg/" + name} {
+			if dirs[extra] {
+				c.extra = append(c.extra, extra)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// composeServices: compose services with a build context.
+func (l *loader) composeServices() []candidate {
+	var out []candidate
+	for _, d := range l.docsOf(docCompose) {
+		for _, kv := range pairs(get(d.root, "services")) {
+			b := get(kv[1], "build")
+			ctx := scalar(b)
+			if ctx == "" {
+				ctx = scalar(get(b, "context"))
+			}
+			if b == nil || ctx == "" || strings.Contains(ctx, "://") {
+				continue
+			}
+			root := cleanDir(path.Join(path.Dir(d.in.path), ctx))
+			if root == "" || strings.HasPrefix(root, "../") || root == ".." {
+				root = ""
+			}
+			out = append(out, candidate{name: kv[0].Value, root: root,
+				reason: fmt.Sprintf("compose service %s in %s", kv[0].Value, d.in.path),
+				decl:   facts.Position{File: d.in.path, Line: kv[0].Line, Col: kv[0].Column}})
+		}
+	}
+	return out
+}
+
+// kubernetesServices: Deployments and StatefulSets whose containers do not
+// run a datastore image.
+func (l *loader) kubernetesServices() []candidate {
+	var out []candidate
+	for _, d := range l.docsOf(docKubernetes) {
+		kind := scalar(get(d.root, "kind"))
+		if kind != "Deployment" && kind != "StatefulSet" {
+			continue
+		}
+		nameNode := getPath(d.root, "metadata", "name")
+		name := scalar(nameNode)
+		if name == "" {
+			continue
+		}
+		containers := items(getPath(d.root, "spec", "template", "spec", "containers"))
+		store := len(containers) > 0
+		for _, c := range containers {
+			if !IsDatastoreImage(scalar(get(c, "image"))) {
+				store = false
+			}
+		}
+		if store {
+			continue
+		}
+		out = append(out, candidate{name: name,
+			reason: fmt.Sprintf("kubernetes %s %s in %s", kind, name, d.in.path),
+			decl:   facts.Position{File: d.in.path, Line: nameNode.Line, Col: nameNode.Column}})
+	}
+	return out
+}
+
+// dockerfileServices: every directory below the root holding a Dockerfile.
+func (l *loader) dockerfileServices() []candidate {
+	var out []candidate
+	for _, in := range l.inputs {
+		if in.kind != kindDockerfile {
+			continue
+		}
+		dir := path.Dir(in.path)
+		if dir == "." {
+			continue
+		}
+		out = append(out, candidate{name: path.Base(dir), root: dir, reason: "Dockerfile " + in.path,
+			decl: facts.Position{File: in.path, Line: 1}})
+	}
+	return out
+}
+
+// merge joins candidates into services. A candidate joins an existing
+// service with the same name, or one whose root contains its root;
+// otherwise it founds a new service.
+func merge(cands []candidate) []*facts.Service {
+	var out []*facts.Service
+	for _, c := range cands {
+		s := findService(out, c)
+		if s == nil {
+			s = &facts.Service{Name: c.name, Root: c.root, Decl: c.decl}
+			if c.root != "" {
+				s.Dirs = []string{c.root}
+			}
+			out = append(out, s)
+		} else if s.Root == "" && c.root != "" {
+			s.Root = c.root
+			s.Dirs = append([]string{c.root}, s.Dirs...)
+		}
+		for _, d := range append([]string{c.root}, c.extra...) {
+			if d != "" && !contains(s.Dirs, d) && !under(d, s.Root) {
+				s.Dirs = append(s.Dirs, d)
+			}
+		}
+		if !contains(s.DiscoveredBy, c.reason) {
+			s.DiscoveredBy = append(s.DiscoveredBy, c.reason)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func findService(svcs []*facts.Service, c candidate) *facts.Service {
+	for _, s := range svcs {
+		if s.Name == c.name {
+			return s
+		}
+	}
+	if c.root == "" {
+		return nil
+	}
+	for _, s := range svcs {
+		if s.Root != "" && under(c.root, s.Root) {
+			return s
+		}
+	}
+	return nil
+}
+
+// under reports whether dir is root or below it.
+func under(dir, root string) bool {
+	return root != "" && (dir == root || strings.HasPrefix(dir, root+"/"))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func cleanDir(p string) string {
+	p = path.Clean(strings.TrimPrefix(strings.ReplaceAll(p, "\\", "/"), "./"))
+	if p == "." || p == "/" {
+		return ""
+	}
+	return strings.TrimPrefix(p, "/")
+}
+
+// hasMain reports whether dir (not its subdirectories) holds a Go file of
+// package main.
+func (l *loader) hasMain(dir string) bool {
+	for _, in := range l.byDir[dir] {
+		if in.kind != kindGo || strings.HasSuffix(in.path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), in.path, in.data, parser.PackageClauseOnly)
+		if err == nil && f.Name.Name == "main" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasFile reports whether dir or a directory below it holds an input of kind.
+func (l *loader) hasFile(dir, kind string) bool {
+	for _, in := range l.inputs {
+		if in.kind == kind && under(path.Dir(in.path), dir) {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *loader) hasInput(p string) bool { return l.byPath[p] != nil }
+
+// declIn picks the file that best declares a service rooted at dir: its
+// go.mod, Dockerfile, a main.go, or else its first input file.
+func (l *loader) declIn(dir string) facts.Position {
+	for _, name := range []string{"go.mod", "Dockerfile", "main.go"} {
+		if l.hasInput(dir + "/" + name) {
+			return facts.Position{File: dir + "/" + name, Line: 1}
+		}
+	}
+	for _, in := range l.inputs {
+		if under(path.Dir(in.path), dir) {
+			return facts.Position{File: in.path, Line: 1}
+		}
+	}
+	return facts.Position{}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

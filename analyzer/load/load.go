@@ -1,0 +1,242 @@
+// Package load is the only place in decouple that reads files and runs
+// parsers. It walks a repository once, reads every input file once through a
+// reader confined to the repository root, parses each in parallel, discovers
+// the services and attributes every file to one of them, and returns the
+// observations as a *facts.Repo. It never decides findings: an input it
+// cannot read becomes a facts.Problem.
+package load
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/decouplehq/decouple/analyzer/facts"
+)
+
+// Options steer the loader. The zero value is not useful; start from
+// DefaultOptions.
+type Options struct {
+	// SkipDirs are directory names skipped wherever they occur.
+	SkipDirs []string
+	// Exclude holds repo-relative doublestar globs of files and directories
+	// not to read.
+	Exclude []string
+	// MaxFileSize is the largest file read, in bytes.
+	MaxFileSize int64
+	// Services, when not empty, are declared by the config and take
+	// precedence over discovery.
+	Services []ServiceDecl
+	// Workers bounds the parallel parsers (0 means GOMAXPROCS).
+	Workers int
+}
+
+// ServiceDecl is a service declared in the config.
+type ServiceDecl struct {
+	Name  string
+	Paths []string // repo-relative directories, the first is the root
+	Line  int      // where the config declares it
+	File  string   // the config file, repo-relative
+}
+
+// DefaultOptions returns the loader defaults.
+func DefaultOptions() Options {
+	return Options{
+		SkipDirs:    []string{"vendor", "node_modules", "third_party"},
+		MaxFileSize: 8 << 20,
+	}
+}
+
+// Repo reads the repository at root. The error is only for a root that
+// cannot be read at all; every problem with a single file is recorded in the
+// result and the load goes on.
+func Repo(ctx context.Context, root string, opts Options) (*facts.Repo, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", root, err)
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", root, err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("load %s: not a directory", root)
+	}
+	r, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", root, err)
+	}
+	defer r.Close()
+
+	l := &loader{root: r, opts: &opts, repo: &facts.Repo{Root: abs}}
+	w := &walker{root: r, opts: &opts}
+	if err := w.walk(); err != nil {
+		return nil, fmt.Errorf("load %s: %w", root, err)
+	}
+	l.read(ctx, w.accepted)
+	for _, s := range w.skipped {
+		l.repo.Skipped = append(l.repo.Skipped, facts.Skipped{File: s.file, Reason: s.reason})
+	}
+	l.classify()
+	l.discover()
+	l.parse(ctx)
+	l.finish()
+	return l.repo, nil
+}
+
+// loader holds the state of one load.
+type loader struct {
+	root *os.Root
+	opts *Options
+	repo *facts.Repo
+
+	inputs []*input // read, text, in path order
+	byPath map[string]*input
+	byDir  map[string][]*input // inputs directly in each directory
+	docs   []*yamlDoc
+
+	mu sync.Mutex // guards repo.Problems and repo.Suppressions during parse
+}
+
+// read loads the content of every accepted file in parallel. Unreadable and
+// binary files move to the skipped list.
+func (l *loader) read(ctx context.Context, files []*input) {
+	reasons := make([]string, len(files))
+	l.each(ctx, len(files), func(i int) {
+		data, err := readConfined(l.root, files[i].path, l.maxSize())
+		switch {
+		case err != nil:
+			reasons[i] = "unreadable: " + errText(err)
+		case isBinary(data):
+			reasons[i] = "binary content"
+		default:
+			files[i].data = data
+		}
+	})
+	for i, f := range files {
+		if reasons[i] != "" {
+			l.repo.Skipped = append(l.repo.Skipped, facts.Skipped{File: f.path, Reason: reasons[i]})
+			continue
+		}
+		l.inputs = append(l.inputs, f)
+	}
+	l.byPath = make(map[string]*input, len(l.inputs))
+	l.byDir = map[string][]*input{}
+	for _, in := range l.inputs {
+		l.byPath[in.path] = in
+		d := path.Dir(in.path)
+		l.byDir[d] = append(l.byDir[d], in)
+	}
+}
+
+func (l *loader) maxSize() int64 {
+	if l.opts.MaxFileSize > 0 {
+		return l.opts.MaxFileSize
+	}
+	return DefaultOptions().MaxFileSize
+}
+
+// each runs fn(0..n-1) on a bounded pool of goroutines.
+func (l *loader) each(ctx context.Context, n int, fn func(i int)) {
+	workers := l.opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers > n {
+		workers = n
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// problem records an input that could not be read.
+func (l *loader) problem(file string, line, col int, format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.repo.Problems = append(l.repo.Problems, facts.Problem{
+		Pos:     facts.Position{File: file, Line: line, Col: col},
+		Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// guard runs fn for one file and turns a panic into a problem naming it.
+func (l *loader) guard(file string, fn func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			l.problem(file, 0, 0, "parser crashed on this file: %v", p)
+		}
+	}()
+	fn()
+}
+
+// parse runs every per-kind parser over the inputs.
+func (l *loader) parse(ctx context.Context) {
+	l.parseProtos(ctx)
+	l.scanSuppressions(ctx)
+}
+
+// finish attributes files to services and puts every list in its stable order.
+func (l *loader) finish() {
+	repo := l.repo
+	for _, in := range l.inputs {
+		repo.Files = append(repo.Files, &facts.File{Path: in.path, Service: repo.ServiceOf(in.path), Kind: in.kind})
+	}
+	sort.Slice(repo.Files, func(i, j int) bool { return repo.Files[i].Path < repo.Files[j].Path })
+	sort.Slice(repo.Skipped, func(i, j int) bool { return repo.Skipped[i].File < repo.Skipped[j].File })
+	sort.Slice(repo.Problems, func(i, j int) bool {
+		a, b := repo.Problems[i], repo.Problems[j]
+		if a.Pos != b.Pos {
+			return a.Pos.Less(b.Pos)
+		}
+		return a.Message < b.Message
+	})
+	sort.Slice(repo.Suppressions, func(i, j int) bool { return repo.Suppressions[i].Pos.Less(repo.Suppressions[j].Pos) })
+	sort.Slice(repo.Protos, func(i, j int) bool { return repo.Protos[i].Path < repo.Protos[j].Path })
+	for _, p := range repo.Protos {
+		p.Service = repo.ServiceOf(p.Path)
+	}
+	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)
+}
+
+func matchGlobs(globs []string, p string) bool {
+	for _, g := range globs {
+		g = strings.TrimPrefix(strings.TrimSpace(g), "./")
+		if g == "" {
+			continue
+		}
+		if ok, _ := doublestar.Match(strings.TrimSuffix(g, "/"), strings.TrimSuffix(p, "/")); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func sortEntries(entries []fs.DirEntry) {
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+}

@@ -1,0 +1,262 @@
+package load
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"syscall"
+
+	ignore "github.com/sabhiram/go-gitignore"
+)
+
+// input is one file the walker accepted, with its content once read.
+type input struct {
+	path string // repo-relative, slash-separated
+	kind string
+	data []byte
+}
+
+// The kinds of input files, decided from the file name. YAML and JSON files
+// are told apart by content later (OpenAPI, compose, Kubernetes, CI).
+const (
+	kindProto      = "proto"
+	kindGo         = "go"
+	kindGoMod      = "go.mod"
+	kindGoWork     = "go.work"
+	kindYAML       = "yaml"
+	kindJSON       = "json"
+	kindDockerfile = "dockerfile"
+	kindSQL        = "sql"
+	kindEnv        = "env"
+	kindMakefile   = "makefile"
+	kindTOML       = "toml"
+)
+
+// kindOf returns the kind of a file from its name, or "" for files decouple
+// does not read.
+func kindOf(name string) string {
+	base := path.Base(name)
+	lower := strings.ToLower(base)
+	switch {
+	case base == "go.mod":
+		return kindGoMod
+	case base == "go.work":
+		return kindGoWork
+	case lower == "dockerfile" || strings.HasPrefix(lower, "dockerfile.") || strings.HasSuffix(lower, ".dockerfile"):
+		return kindDockerfile
+	case lower == "makefile" || lower == "gnumakefile" || strings.HasSuffix(lower, ".mk"):
+		return kindMakefile
+	case lower == ".env" || strings.HasPrefix(lower, ".env.") || strings.HasSuffix(lower, ".env"):
+		return kindEnv
+	}
+	switch path.Ext(lower) {
+	case ".proto":
+		return kindProto
+	case ".go":
+		return kindGo
+	case ".yaml", ".yml":
+		return kindYAML
+	case ".json":
+		return kindJSON
+	case ".sql":
+		return kindSQL
+	case ".toml":
+		return kindTOML
+	}
+	return ""
+}
+
+type walker struct {
+	root     *os.Root
+	opts     *Options
+	accepted []*input
+	skipped  []skip
+	seen     int
+}
+
+type skip struct{ file, reason string }
+
+type ignoreFrame struct {
+	dir string // repo-relative directory holding the .gitignore ("" for the root)
+	gi  *ignore.GitIgnore
+}
+
+// walk visits the tree under the root once, in lexical order. It never
+// follows a symbolic link and opens only regular files.
+func (w *walker) walk() error {
+	return w.dir(".", nil)
+}
+
+func (w *walker) dir(rel string, frames []ignoreFrame) error {
+	f, err := w.root.Open(rel)
+	if err != nil {
+		return err
+	}
+	entries, err := f.ReadDir(-1)
+	_ = f.Close()
+	if err != nil {
+		return err
+	}
+	sortEntries(entries)
+	if gi := w.readGitignore(rel, entries); gi != nil {
+		frames = append(frames[:len(frames):len(frames)], ignoreFrame{dir: relOrEmpty(rel), gi: gi})
+	}
+	for _, e := range entries {
+		p := joinRel(rel, e.Name())
+		switch {
+		case e.Type()&fs.ModeSymlink != 0:
+			w.skip(p, "symbolic link (not followed)")
+		case e.IsDir():
+			if reason := w.skipDir(p, e.Name(), frames); reason != "" {
+				w.skip(p+"/", reason)
+				continue
+			}
+			if err := w.dir(p, frames); err != nil {
+				w.skip(p+"/", "unreadable directory: "+errText(err))
+			}
+		case !e.Type().IsRegular():
+			w.skip(p, "not a regular file")
+		default:
+			w.file(p, e, frames)
+		}
+	}
+	return nil
+}
+
+func (w *walker) skipDir(p, name string, frames []ignoreFrame) string {
+	if name == ".git" {
+		return "git metadata"
+	}
+	for _, d := range w.opts.SkipDirs {
+		if name == d {
+			return "skipped directory (" + d + ")"
+		}
+	}
+	if matchGlobs(w.opts.Exclude, p) || matchGlobs(w.opts.Exclude, p+"/") {
+		return "excluded by config"
+	}
+	if gitignored(frames, p, true) {
+		return "ignored by .gitignore"
+	}
+	return ""
+}
+
+func (w *walker) file(p string, e fs.DirEntry, frames []ignoreFrame) {
+	if matchGlobs(w.opts.Exclude, p) {
+		w.skip(p, "excluded by config")
+		return
+	}
+	if gitignored(frames, p, false) {
+		w.skip(p, "ignored by .gitignore")
+		return
+	}
+	kind := kindOf(p)
+	if kind == "" {
+		w.skip(p, "not an input decouple reads")
+		return
+	}
+	info, err := e.Info()
+	if err != nil {
+		w.skip(p, "unreadable: "+errText(err))
+		return
+	}
+	if limit := w.opts.MaxFileSize; limit > 0 && info.Size() > limit {
+		w.skip(p, fmt.Sprintf("larger than the %d-byte limit", limit))
+		return
+	}
+	w.seen++
+	w.accepted = append(w.accepted, &input{path: p, kind: kind})
+}
+
+func (w *walker) skip(p, reason string) {
+	w.seen++
+	w.skipped = append(w.skipped, skip{file: p, reason: reason})
+}
+
+func (w *walker) readGitignore(rel string, entries []fs.DirEntry) *ignore.GitIgnore {
+	for _, e := range entries {
+		if e.Name() != ".gitignore" || !e.Type().IsRegular() {
+			continue
+		}
+		data, err := readConfined(w.root, joinRel(rel, ".gitignore"), 1<<20)
+		if err != nil {
+			return nil
+		}
+		return ignore.CompileIgnoreLines(strings.Split(string(data), "\n")...)
+	}
+	return nil
+}
+
+func gitignored(frames []ignoreFrame, p string, isDir bool) bool {
+	for _, fr := range frames {
+		sub := p
+		if fr.dir != "" {
+			sub = strings.TrimPrefix(p, fr.dir+"/")
+		}
+		if fr.gi.MatchesPath(sub) || (isDir && fr.gi.MatchesPath(sub+"/")) {
+			return true
+		}
+	}
+	return false
+}
+
+// readConfined reads a regular file below the root, refusing anything that
+// is not a regular file and anything larger than limit.
+func readConfined(root *os.Root, p string, limit int64) ([]byte, error) {
+	fi, err := root.Lstat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	f, err := root.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("larger than the %d-byte limit", limit)
+	}
+	return data, nil
+}
+
+// isBinary reports whether data looks like a binary file (a NUL byte in its
+// first 8 KiB).
+func isBinary(data []byte) bool {
+	if len(data) > 8000 {
+		data = data[:8000]
+	}
+	return bytes.IndexByte(data, 0) >= 0
+}
+
+func joinRel(dir, name string) string {
+	if dir == "." || dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+func relOrEmpty(rel string) string {
+	if rel == "." {
+		return ""
+	}
+	return rel
+}
+
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,189 @@
+package load
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// yamlDoc is one document of a YAML or JSON input, decoded as a node tree.
+// Aliases are left unexpanded in the tree; walkers resolve one alias at a
+// time through get and never expand a whole subtree.
+type yamlDoc struct {
+	in    *input
+	index int        // document number in the stream, from 0
+	root  *yaml.Node // the document's top node (a mapping for every kind we use)
+	kind  string     // what the document is, see classifyDoc
+}
+
+// The document kinds.
+const (
+	docUnknown    = ""
+	docOpenAPI    = "openapi"
+	docCompose    = "compose"
+	docKubernetes = "kubernetes"
+)
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// classify decodes every YAML and JSON input and decides what each document
+// is. Malformed YAML becomes a problem naming the file and line.
+func (l *loader) classify() {
+	var yamls []*input
+	for _, in := range l.inputs {
+		if in.kind == kindYAML || in.kind == kindJSON {
+			yamls = append(yamls, in)
+		}
+	}
+	perFile := make([][]*yamlDoc, len(yamls))
+	l.each(context.Background(), len(yamls), func(i int) {
+		in := yamls[i]
+		l.guard(in.path, func() { perFile[i] = l.decodeYAML(in) })
+	})
+	for _, docs := range perFile {
+		l.docs = append(l.docs, docs...)
+	}
+}
+
+func (l *loader) decodeYAML(in *input) []*yamlDoc {
+	if isHelmTemplate(in) {
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(in.data))
+	var docs []*yamlDoc
+	for i := 0; ; i++ {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			line := 0
+			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+				line, _ = strconv.Atoi(m[1])
+			}
+			l.problem(in.path, line, 0, "malformed %s: %s", strings.ToUpper(in.kind), strings.TrimPrefix(err.Error(), "yaml: "))
+			break
+		}
+		top := &n
+		if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
+			top = top.Content[0]
+		}
+		if top.Kind != yaml.MappingNode {
+			continue
+		}
+		d := &yamlDoc{in: in, index: i, root: top}
+		d.kind = classifyDoc(in.path, top)
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+// isHelmTemplate reports whether the input is a Helm chart template, which is
+// not YAML until rendered.
+func isHelmTemplate(in *input) bool {
+	return strings.Contains("/"+in.path, "/templates/") && bytes.Contains(in.data, []byte("{{"))
+}
+
+func classifyDoc(p string, top *yaml.Node) string {
+	switch {
+	case get(top, "openapi") != nil || get(top, "swagger") != nil:
+		if get(top, "paths") != nil || get(top, "info") != nil {
+			return docOpenAPI
+		}
+	case get(top, "apiVersion") != nil && get(top, "kind") != nil:
+		return docKubernetes
+	case get(top, "services") != nil && isComposeName(path.Base(p)):
+		return docCompose
+	}
+	return docUnknown
+}
+
+func isComposeName(base string) bool {
+	b := strings.ToLower(base)
+	return b == "compose.yaml" || b == "compose.yml" ||
+		strings.HasPrefix(b, "docker-compose") && (strings.HasSuffix(b, ".yml") || strings.HasSuffix(b, ".yaml")) ||
+		strings.HasPrefix(b, "compose.") && (strings.HasSuffix(b, ".yml") || strings.HasSuffix(b, ".yaml"))
+}
+
+// get returns the value of key in a mapping node, resolving one alias.
+func get(n *yaml.Node, key string) *yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return deref(n.Content[i+1])
+		}
+	}
+	return nil
+}
+
+// getPath follows a chain of mapping keys.
+func getPath(n *yaml.Node, keys ...string) *yaml.Node {
+	for _, k := range keys {
+		n = get(n, k)
+	}
+	return n
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	if n != nil && n.Kind == yaml.AliasNode {
+		return n.Alias
+	}
+	return n
+}
+
+// scalar returns the value of a scalar node, or "".
+func scalar(n *yaml.Node) string {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+// pairs returns the key and value nodes of a mapping, in document order.
+func pairs(n *yaml.Node) [][2]*yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	out := make([][2]*yaml.Node, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out = append(out, [2]*yaml.Node{n.Content[i], deref(n.Content[i+1])})
+	}
+	return out
+}
+
+// items returns the elements of a sequence node.
+func items(n *yaml.Node) []*yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	out := make([]*yaml.Node, 0, len(n.Content))
+	for _, c := range n.Content {
+		out = append(out, deref(c))
+	}
+	return out
+}
+
+// docsOf returns the decoded documents of one kind, in path order.
+func (l *loader) docsOf(kind string) []*yamlDoc {
+	var out []*yamlDoc
+	for _, d := range l.docs {
+		if d.kind == kind {
+			out = append(out, d)
+		}
+	}
+	return out
+}

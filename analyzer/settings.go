@@ -1,0 +1,15 @@
+package analyzer
+
+// Settings carries the config sections that tune individual rules. Every
+// field has a usable zero value; DefaultSettings fills the documented
+// defaults.
+type Settings struct {
+	// Options holds per-rule string options (rules.options in the config),
+	// keyed by rule ID.
+	Options map[string]map[string]string
+}
+
+// DefaultSettings returns the settings used when the config says nothing.
+func DefaultSettings() *Settings {
+	return &Settings{}
+}

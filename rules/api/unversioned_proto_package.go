@@ -1,0 +1,133 @@
+// Package api holds the API rules: contracts without a major version.
+package api
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/decouplehq/decouple/analyzer"
+	"github.com/decouplehq/decouple/analyzer/facts"
+)
+
+// UnversionedProtoPackage reports proto packages that are APIs but carry no
+// major-version suffix.
+var UnversionedProtoPackage = &analyzer.Rule{
+	ID:       "API102",
+	Name:     "unversioned-proto-package",
+	Title:    "proto package of an API has no major-version suffix",
+	Severity: analyzer.Error,
+	Default:  true,
+	Doc:      unversionedProtoPackageDoc,
+	Run:      runUnversionedProtoPackage,
+}
+
+// protoVersion is buf's PACKAGE_VERSION_SUFFIX: v1, v1beta2, v1p1alpha,
+// v2test...
+var protoVersion = regexp.MustCompile(`^v([0-9]+)(alpha[0-9]*|beta[0-9]*|p[0-9]+(alpha|beta)[0-9]*|test.*)?$`)
+
+// ProtoPackageVersioned reports whether a proto package name ends in a major
+// version component (and has at least one component before it).
+func ProtoPackageVersioned(pkg string) bool {
+	parts := strings.Split(pkg, ".")
+	if len(parts) < 2 {
+		return false
+	}
+	m := protoVersion.FindStringSubmatch(parts[len(parts)-1])
+	return m != nil && strings.TrimLeft(m[1], "0") != ""
+}
+
+func runUnversionedProtoPackage(pass *analyzer.Pass) error {
+	apis := apiPackages(pass.Repo.Protos)
+	for _, pf := range pass.Repo.Protos {
+		if pf.Vendored || strings.HasPrefix(pf.Package, "google.") || !apis[pf.Package] {
+			continue
+		}
+		if ProtoPackageVersioned(pf.Package) || (pf.Package == "" && len(pf.Services) == 0) {
+			continue
+		}
+		at, what := pf.PackagePos, fmt.Sprintf("proto package %q", pf.Package)
+		fix := fmt.Sprintf("rename it to %q", suggest(pf.Package))
+		if pf.Package == "" {
+			at, what, fix = pf.Services[0].Pos, "proto file with no package", "declare a versioned package such as \"company.name.v1\""
+		}
+		pass.Report(analyzer.Finding{
+			Pos:     at,
+			Service: pf.Service,
+			Message: fmt.Sprintf("%s%s is an API without a major version; %s", what, ofService(pf.Service), fix),
+			Entity:  "proto-package:" + pf.Package + "\x00" + pf.Path,
+		})
+	}
+	return nil
+}
+
+// apiPackages returns the packages that are APIs: those defining a service,
+// and those imported by a file that defines a service in another package.
+func apiPackages(protos []*facts.ProtoFile) map[string]bool {
+	apis := map[string]bool{}
+	for _, pf := range protos {
+		if len(pf.Services) > 0 {
+			apis[pf.Package] = true
+		}
+	}
+	for _, pf := range protos {
+		if len(pf.Services) == 0 {
+			continue
+		}
+		for _, imp := range pf.Imports {
+			if dep := resolveImport(protos, imp.Path); dep != nil && dep.Package != pf.Package {
+				apis[dep.Package] = true
+			}
+		}
+	}
+	return apis
+}
+
+// resolveImport finds the repo proto an import path names: the file whose
+// path is the import path or ends with "/"+import path.
+func resolveImport(protos []*facts.ProtoFile, imp string) *facts.ProtoFile {
+	for _, pf := range protos {
+		if pf.Path == imp || strings.HasSuffix(pf.Path, "/"+imp) {
+			return pf
+		}
+	}
+	return nil
+}
+
+func suggest(pkg string) string {
+	parts := strings.Split(pkg, ".")
+	last := parts[len(parts)-1]
+	if m := protoVersion.FindStringSubmatch(last); m != nil {
+		if len(parts) == 1 {
+			return "company." + pkg
+		}
+		return strings.Join(parts[:len(parts)-1], ".") + ".v1"
+	}
+	return pkg + ".v1"
+}
+
+func ofService(svc string) string {
+	if svc == "" {
+		return ""
+	}
+	return " of service " + svc
+}
+
+const unversionedProtoPackageDoc = `A proto package that defines a gRPC service (or whose messages a service in
+another package uses) is a published contract. Without a major version in its name
+(` + "`shop.orders.v1`" + `), every incompatible change has to be shipped to the server and all its
+clients at once: the services can no longer be released independently.
+
+The rule follows buf's PACKAGE_VERSION_SUFFIX: the package has at least two components and
+the last is v1, v2, ... optionally followed by alpha/beta (v1beta1), a point release
+(v1p1alpha) or test (v1test). v0 is not a version. Messages-only protos that no service uses,
+well-known google.* packages and vendored protos are not flagged.
+
+Example:
+
+    package shop.orders;          // flagged
+    package shop.orders.v1;       // ok
+
+Fix: move the package to a versioned name (shop.orders.v1) and its files to a matching
+directory (shop/orders/v1/). Later incompatible changes go to shop.orders.v2, served beside v1
+until its clients have moved.`
