@@ -53,6 +53,9 @@ type Repo struct {
 	Suppressions []Suppression
 
 	Protos []*ProtoFile
+
+	// Workloads are compose services and Kubernetes workloads.
+	Workloads []*Workload
 }
 
 // Service is one deployable unit of the repository.
