@@ -70,7 +70,7 @@ func (l *loader) discover() {
 		return
 	}
 	dirs := l.dirSet()
-	cands = append(cands, l.goModServices(dirs)...)
+	cands = append(cands, l.goModServices()...)
 	cands = append(cands, l.folderServices(dirs)...)
 	cands = append(cands, l.cmdServices(dirs)...)
 	cands = append(cands, l.composeServices()...)
@@ -93,7 +93,7 @@ func (l *loader) dirSet() map[string]bool {
 // goModServices: a nested module is a service when it has a main package,
 // a Dockerfile, or sits in a services-style folder. Other nested modules are
 // shared libraries.
-func (l *loader) goModServices(dirs map[string]bool) []candidate {
+func (l *loader) goModServices() []candidate {
 	var out []candidate
 	for _, in := range l.inputs {
 		if in.kind != kindGoMod {

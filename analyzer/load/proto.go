@@ -185,9 +185,10 @@ func braceDepth(src []byte) (line, depth int) {
 			ln++
 			inStr = false
 		case inStr:
-			if c == '\\' {
+			switch c {
+			case '\\':
 				i++
-			} else if c == quote {
+			case quote:
 				inStr = false
 			}
 		case c == '"' || c == '\'':

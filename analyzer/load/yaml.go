@@ -69,7 +69,8 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 				line, _ = strconv.Atoi(m[1])
 			}
-			l.problem(in.path, line, 0, "malformed %s: %s", strings.ToUpper(in.kind), strings.TrimPrefix(err.Error(), "yaml: "))
+			msg := yamlLine.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "")
+			l.problem(in.path, line, 0, "malformed %s: %s", strings.ToUpper(in.kind), strings.TrimPrefix(msg, ": "))
 			break
 		}
 		top := &n
