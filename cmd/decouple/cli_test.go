@@ -207,4 +207,3 @@ func write(t *testing.T, dir, name, data string) {
 		t.Fatal(err)
 	}
 }
-
