@@ -52,7 +52,7 @@ type jsonRelated struct {
 }
 
 type jsonError struct {
-	Rule    string `json:"rule"`
+	Rule    string `json:"rule"` // "" for an incomplete load
 	Message string `json:"message"`
 }
 
@@ -101,6 +101,9 @@ func writeJSON(w io.Writer, r *Report, _ Options) error {
 	}
 	for _, fl := range r.Failures {
 		out.Errors = append(out.Errors, jsonError{Rule: fl.RuleID, Message: valid(fl.Message)})
+	}
+	for _, msg := range r.Incomplete {
+		out.Errors = append(out.Errors, jsonError{Message: valid(msg)})
 	}
 	for _, s := range r.Stats.FilesSkipped {
 		out.Stats.FilesSkipped = append(out.Stats.FilesSkipped, jsonSkipped{File: valid(s.File), Reason: valid(s.Reason)})

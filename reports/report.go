@@ -26,6 +26,8 @@ type Report struct {
 	Stats    Stats
 	// Shared lists the directories holding files that belong to no service.
 	Shared []string
+	// Incomplete says why the analysis stopped short; empty when complete.
+	Incomplete []string
 }
 
 // Tool names the program that made the report.
@@ -112,6 +114,7 @@ func New(in Input) *Report {
 		r.Shared = append(r.Shared, d)
 	}
 	sortStrings(r.Shared)
+	r.Incomplete = in.Repo.Incomplete
 	r.Stats.FilesSeen = in.Repo.FilesSeen
 	r.Stats.FilesAnalyzed = len(in.Repo.Files)
 	r.Stats.FilesSkipped = in.Repo.Skipped

@@ -34,6 +34,9 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 	for _, fl := range r.Failures {
 		fmt.Fprintf(bw, "%s: rule %s failed: %s\n", paint.severity(analyzer.Error), fl.RuleID, Clean(firstLine(fl.Message)))
 	}
+	for _, msg := range r.Incomplete {
+		fmt.Fprintf(bw, "%s: analysis incomplete: %s\n", paint.severity(analyzer.Error), Clean(msg))
+	}
 	fmt.Fprintln(bw, paint.dim(summaryLine(r)))
 	return bw.Flush()
 }

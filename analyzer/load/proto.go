@@ -29,8 +29,7 @@ func (l *loader) parseProtos(ctx context.Context) {
 	}
 	out := make([]*facts.ProtoFile, len(protos))
 	l.each(ctx, len(protos), func(i int) {
-		in := protos[i]
-		l.guard(in.path, func() { out[i] = l.parseProto(in) })
+		out[i], _ = within(l, protos[i].path, func() *facts.ProtoFile { return l.parseProto(protos[i]) })
 	})
 	for _, p := range out {
 		if p != nil {

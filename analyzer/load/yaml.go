@@ -35,7 +35,7 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 // classify decodes every YAML and JSON input and decides what each document
 // is. Malformed YAML becomes a problem naming the file and line.
-func (l *loader) classify() {
+func (l *loader) classify(ctx context.Context) {
 	var yamls []*input
 	for _, in := range l.inputs {
 		if in.kind == kindYAML || in.kind == kindJSON {
@@ -43,9 +43,8 @@ func (l *loader) classify() {
 		}
 	}
 	perFile := make([][]*yamlDoc, len(yamls))
-	l.each(context.Background(), len(yamls), func(i int) {
-		in := yamls[i]
-		l.guard(in.path, func() { perFile[i] = l.decodeYAML(in) })
+	l.each(ctx, len(yamls), func(i int) {
+		perFile[i], _ = within(l, yamls[i].path, func() []*yamlDoc { return l.decodeYAML(yamls[i]) })
 	})
 	for _, docs := range perFile {
 		l.docs = append(l.docs, docs...)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -108,6 +109,7 @@ type analysisFlags struct {
 	noConfig bool
 	failOn   string
 	color    string
+	timeout  time.Duration
 }
 
 func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
@@ -118,6 +120,7 @@ func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
 	fl.BoolVar(&f.noConfig, "no-config", false, "ignore any config file")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 on findings at or above: error, warning, info or none (default "+defaultFailOn+")")
 	fl.StringVar(&f.color, "color", "auto", "colour text output: auto, always or never")
+	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "stop after this long and write a partial report (exit 3)")
 }
 
 func (e *env) analyzeCommand(name, use, short, defaultFailOn string) *cobra.Command {
@@ -165,6 +168,14 @@ func (e *env) analyze(ctx context.Context, name, path string, f *analysisFlags, 
 	if err != nil {
 		return err
 	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
+	}
 	s, err := e.loadAndRun(ctx, path, f.config, f.noConfig)
 	if err != nil {
 		return err
@@ -185,6 +196,8 @@ func (e *env) analyze(ctx context.Context, name, path string, f *analysisFlags, 
 		return &exitError{code: exitFailure, err: err}
 	}
 	switch {
+	case len(s.report.Incomplete) > 0:
+		return &exitError{code: exitFailure, err: fmt.Errorf("the analysis is incomplete: %s", s.report.Incomplete[0])}
 	case len(s.result.Failures) > 0:
 		return &exitError{code: exitFailure, err: fmt.Errorf("%d rules failed; the analysis is incomplete", len(s.result.Failures))}
 	case s.result.Failed(threshold):

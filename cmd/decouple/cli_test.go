@@ -207,3 +207,13 @@ func write(t *testing.T, dir, name, data string) {
 		t.Fatal(err)
 	}
 }
+
+func TestTimeoutWritesPartialReport(t *testing.T) {
+	code, out, errs := decouple(t, "check", "--timeout", "1ns", "--format", "json", demo)
+	if code != exitFailure {
+		t.Errorf("exit %d, want %d (%s)", code, exitFailure, errs)
+	}
+	if !strings.Contains(out, `"errors": [`) || !strings.Contains(out, "deadline reached") || !strings.Contains(errs, "incomplete") {
+		t.Errorf("no partial report:\n%s\n%s", out, errs)
+	}
+}
