@@ -64,47 +64,57 @@ func DefaultOptions() Options {
 // cannot be read at all; every problem with a single file is recorded in the
 // result and the load goes on.
 func Repo(ctx context.Context, root string, opts Options) (*facts.Repo, error) {
+	repo, _, err := RepoStats(ctx, root, opts)
+	return repo, err
+}
+
+// RepoStats is Repo that also returns how long each phase of the load took.
+func RepoStats(ctx context.Context, root string, opts Options) (*facts.Repo, *Stats, error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", root, err)
+		return nil, nil, fmt.Errorf("load %s: %w", root, err)
 	}
 	fi, err := os.Stat(abs)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", root, err)
+		return nil, nil, fmt.Errorf("load %s: %w", root, err)
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("load %s: not a directory", root)
+		return nil, nil, fmt.Errorf("load %s: not a directory", root)
 	}
 	r, err := os.OpenRoot(abs)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", root, err)
+		return nil, nil, fmt.Errorf("load %s: %w", root, err)
 	}
 	defer r.Close()
 
-	l := &loader{root: r, opts: &opts, repo: &facts.Repo{Root: abs}}
+	l := &loader{root: r, opts: &opts, repo: &facts.Repo{Root: abs}, stats: &Stats{}}
 	w := &walker{root: r, opts: &opts}
+	start := time.Now()
 	if err := w.walk(); err != nil {
-		return nil, fmt.Errorf("load %s: %w", root, err)
+		return nil, nil, fmt.Errorf("load %s: %w", root, err)
 	}
 	l.read(ctx, w.accepted)
 	for _, s := range w.skipped {
 		l.repo.Skipped = append(l.repo.Skipped, facts.Skipped{File: s.file, Reason: s.reason})
 	}
-	l.classify(ctx)
-	l.discover()
-	l.parse(ctx)
+	l.stats.add(PhaseRead, start)
+	l.stats.time(PhaseClassify, func() { l.classify(ctx) })
+	l.stats.time(PhaseDiscover, l.discover)
+	l.stats.time(PhaseParse, func() { l.parse(ctx) })
 	if err := ctx.Err(); err != nil {
 		l.incomplete("deadline reached before every file was parsed: " + err.Error())
 	}
-	l.finish()
-	return l.repo, nil
+	l.stats.time(PhaseFinish, l.finish)
+	l.stats.count(l.inputs)
+	return l.repo, l.stats, nil
 }
 
 // loader holds the state of one load.
 type loader struct {
-	root *os.Root
-	opts *Options
-	repo *facts.Repo
+	root  *os.Root
+	opts  *Options
+	repo  *facts.Repo
+	stats *Stats // the phase timings
 
 	inputs []*input // read, text, in path order
 	byPath map[string]*input

@@ -110,6 +110,7 @@ type analysisFlags struct {
 	failOn   string
 	color    string
 	timeout  time.Duration
+	stats    bool
 }
 
 func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
@@ -121,6 +122,7 @@ func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 on findings at or above: error, warning, info or none (default "+defaultFailOn+")")
 	fl.StringVar(&f.color, "color", "auto", "colour text output: auto, always or never")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "stop after this long and write a partial report (exit 3)")
+	fl.BoolVar(&f.stats, "stats", false, "print the time of each phase (walk+read, classify, discover, parsers, rules, render) to stderr")
 }
 
 func (e *env) analyzeCommand(name, use, short, defaultFailOn string) *cobra.Command {
@@ -156,6 +158,7 @@ type session struct {
 	report *reports.Report
 	result *analyzer.Result
 	cfg    *config.File
+	stats  runStats
 }
 
 // analyze is the pipeline: config → load → analyze → report → write → exit code.
@@ -192,8 +195,13 @@ func (e *env) analyze(ctx context.Context, name, path string, f *analysisFlags, 
 		return usageErr("--fail-on: %v", err)
 	}
 	opts := reports.Options{Color: colorOn, Summary: name == "report"}
+	start := time.Now()
 	if err := writeOutputs(outs, e.stdout, s.report, opts); err != nil {
 		return &exitError{code: exitFailure, err: err}
+	}
+	s.stats.render = time.Since(start)
+	if f.stats {
+		writeStats(e.stderr, &s.stats)
 	}
 	switch {
 	case len(s.report.Incomplete) > 0:
@@ -233,19 +241,21 @@ func (e *env) loadAndRun(ctx context.Context, path, cfgPath string, noConfig boo
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	repo, err := load.Repo(ctx, path, opts)
+	repo, ls, err := load.RepoStats(ctx, path, opts)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
+	start := time.Now()
 	res, err := analyzer.Run(repo, all, pol)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
+	ran := time.Since(start)
 	rep := reports.New(reports.Input{
 		Tool: reports.Tool{Name: "decouple", Version: version()}, Root: path,
 		Repo: repo, Result: res, Rules: all, Presets: rules.PresetsOf,
 	})
-	return &session{report: rep, result: res, cfg: cfg}, nil
+	return &session{report: rep, result: res, cfg: cfg, stats: runStats{load: ls, rules: ran}}, nil
 }
 
 func cfgName(cfg *config.File) string {

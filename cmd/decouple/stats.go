@@ -1,0 +1,32 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/decouplehq/decouple/analyzer/load"
+)
+
+// runStats are the phase timings of one check or report (--stats).
+type runStats struct {
+	load   *load.Stats
+	rules  time.Duration
+	render time.Duration
+}
+
+// writeStats prints one line per phase, "name  milliseconds ms", then the
+// total; decouple-bench reads these lines.
+func writeStats(w io.Writer, s *runStats) {
+	fmt.Fprintf(w, "decouple: phase timings (wall clock; %d files, %.1f MB read)\n", s.load.Files, float64(s.load.Bytes)/1e6)
+	total := s.load.Total() + s.rules + s.render
+	line := func(name string, d time.Duration) {
+		fmt.Fprintf(w, "  %-20s %10.1f ms\n", name, float64(d.Microseconds())/1000)
+	}
+	for _, p := range s.load.Phases {
+		line(p.Name, p.Duration)
+	}
+	line("rules", s.rules)
+	line("render", s.render)
+	line("total", total)
+}
