@@ -1,0 +1,128 @@
+package load
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/decouplehq/decouple/analyzer/facts"
+	"github.com/decouplehq/decouple/cmd/decouple-synth/synth"
+)
+
+// The loader benchmarks run on a generated 500-service monorepo
+// (decouple-synth, seed 1, 20 commits per service), written into the
+// benchmark's temporary directory once per benchmark:
+//
+//	go test ./analyzer/load -run '^$' -bench Synth -benchtime 3x
+
+const benchServices = 500
+
+func synthRepo(b *testing.B) string {
+	b.Helper()
+	dir := filepath.Join(b.TempDir(), "repo")
+	if _, err := synth.Generate(dir, synth.Options{Services: benchServices, Seed: 1, Commits: 20 * benchServices}); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// BenchmarkLoadSynth500 is the whole load, as decouple check runs it.
+func BenchmarkLoadSynth500(b *testing.B) {
+	dir := synthRepo(b)
+	ctx := context.Background()
+	var files int
+	for b.Loop() {
+		_, st, err := RepoStats(ctx, dir, DefaultOptions())
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = st.Files
+	}
+	b.ReportMetric(float64(files), "files")
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(files), "µs/file")
+}
+
+// prepared returns a loader of dir that has walked, read, classified and
+// discovered: the state every parser starts from.
+func prepared(b *testing.B, dir string) *loader {
+	b.Helper()
+	l, w := newBenchLoader(b, dir)
+	if err := w.walk(); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	l.read(ctx, w.accepted)
+	l.classify(ctx)
+	l.discover()
+	return l
+}
+
+func newBenchLoader(b *testing.B, dir string) (*loader, *walker) {
+	b.Helper()
+	opts := DefaultOptions()
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { r.Close() })
+	l := &loader{root: r, opts: &opts, repo: &facts.Repo{Root: dir}, stats: &Stats{}}
+	return l, &walker{root: r, opts: &opts}
+}
+
+// BenchmarkPhasesSynth500 times each phase of the load on its own, from
+// the state the phase starts from.
+func BenchmarkPhasesSynth500(b *testing.B) {
+	dir := synthRepo(b)
+	ctx := context.Background()
+	b.Run("walk+read", func(b *testing.B) {
+		for b.Loop() {
+			l, w := newBenchLoader(b, dir)
+			if err := w.walk(); err != nil {
+				b.Fatal(err)
+			}
+			l.read(ctx, w.accepted)
+		}
+	})
+	l := prepared(b, dir)
+	b.Run("classify", func(b *testing.B) {
+		for b.Loop() {
+			l.docs = nil
+			l.classify(ctx)
+		}
+	})
+	b.Run("discover", func(b *testing.B) {
+		for b.Loop() {
+			l.discover()
+		}
+	})
+	for _, p := range benchParsers(l) {
+		b.Run(p.name, func(b *testing.B) {
+			for b.Loop() {
+				p.reset()
+				p.run(ctx)
+			}
+		})
+	}
+	b.Run("finish", func(b *testing.B) {
+		for b.Loop() {
+			l.repo.Files = nil
+			l.finished = false
+			l.finish()
+		}
+	})
+}
+
+// benchParser is one parser of the parse phase and how to undo its output.
+type benchParser struct {
+	name  string
+	run   func(context.Context)
+	reset func()
+}
+
+func benchParsers(l *loader) []benchParser {
+	return []benchParser{
+		{"parse:proto", l.parseProtos, func() { l.repo.Protos = nil }},
+		{"parse:suppressions", l.scanSuppressions, func() { l.repo.Suppressions = nil }},
+	}
+}
