@@ -315,7 +315,7 @@ func measure(w Weight, n int, fs []analyzer.Finding, g *graphBuilder, cl []Clust
 	e := g.serviceEdges(w.Kind)
 	v := math.Min(1, float64(e)/float64(n-1))
 	what := map[string]string{KindCode: "code", KindDeploy: "lockstep deploy", KindChange: "co-change"}[w.Kind]
-	return v, fmt.Sprintf("%d %s %s; %d would tie all %d services", e, what, plural(e, "edge"), n-1, n)
+	return v, fmt.Sprintf("%s; %d would tie all %d services", plural(e, what+" edge"), n-1, n)
 }
 
 // named returns the services named by findings that name at least min
