@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/decouplehq/decouple/analyzer/score"
 )
@@ -117,7 +118,11 @@ func layout(s score.Score) Layout {
 		labels[n.ID] = n.Label
 	}
 	node := func(id string, x, y, cluster int) LayoutNode {
-		return LayoutNode{ID: id, Label: labels[id], Short: shorten(labels[id]), Kind: kindOf[id], X: x, Y: y, Cluster: cluster}
+		short := labels[id]
+		if _, rest, ok := strings.Cut(short, "://"); ok && kindOf[id] == score.NodeDatastore {
+			short = rest
+		}
+		return LayoutNode{ID: id, Label: labels[id], Short: shorten(short), Kind: kindOf[id], X: x, Y: y, Cluster: cluster}
 	}
 	for i, c := range s.Clusters {
 		ring := ringOrder(c.Services, adj)
@@ -129,15 +134,25 @@ func layout(s score.Score) Layout {
 			a := -math.Pi/2 + 2*math.Pi*float64(j)/float64(k)
 			b.nodes = append(b.nodes, node(svc, cx+int(math.Round(radius*math.Cos(a))), cy+int(math.Round(radius*math.Sin(a))), i+1))
 		}
-		stores := storesOf[i+1]
-		for j, id := range stores {
-			if len(stores) == 1 {
-				b.nodes = append(b.nodes, node(id, cx, cy, i+1))
-				continue
+		// A datastore sits inside the ring, toward the services using it.
+		placed := map[string][2]int{}
+		for _, n := range b.nodes {
+			placed[n.ID] = [2]int{n.X, n.Y}
+		}
+		var taken [][2]int
+		for _, id := range storesOf[i+1] {
+			sx, sy := 0.0, 0.0
+			for _, u := range storeUsers[id] {
+				sx += float64(placed[u][0] - cx)
+				sy += float64(placed[u][1] - cy)
 			}
-			a := -math.Pi/2 + math.Pi/float64(k) + 2*math.Pi*float64(j)/float64(len(stores))
-			r := radius * 0.45
-			b.nodes = append(b.nodes, node(id, cx+int(math.Round(r*math.Cos(a))), cy+int(math.Round(r*math.Sin(a))), i+1))
+			users := float64(len(storeUsers[id]))
+			x, y := cx+int(math.Round(0.6*sx/users)), cy+int(math.Round(0.6*sy/users))
+			for clash(taken, x, y) {
+				y += 2*nodeRadius + 16
+			}
+			taken = append(taken, [2]int{x, y})
+			b.nodes = append(b.nodes, node(id, x, y, i+1))
 		}
 		b.box = LayoutBox{W: b.w, H: b.h, Cluster: i + 1,
 			Title: fmt.Sprintf("cluster %d · %d services · %s", i+1, k, plural(c.Edges, "edge"))}
@@ -285,6 +300,23 @@ func placeEdges(edges []score.Edge, nodes []LayoutNode) []LayoutEdge {
 		out = append(out, LayoutEdge{From: e.From, To: e.To, Kind: e.Kind, Path: path, Arrow: e.Kind == score.KindCode, Findings: len(e.Findings)})
 	}
 	return out
+}
+
+// clash reports whether (x, y) is too close to a placed datastore.
+func clash(taken [][2]int, x, y int) bool {
+	for _, t := range taken {
+		if abs(t[0]-x) < 4*nodeRadius && abs(t[1]-y) < 2*nodeRadius+12 {
+			return true
+		}
+	}
+	return false
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func shorten(s string) string {

@@ -9,9 +9,11 @@ import (
 )
 
 // buildGraph builds the service graph from the counted findings: a node per
-// service, and per finding naming two or more services either a star of edges
-// of its kind (API, CODE, DEPLOY, co-change) or, for DATA, an edge from each
-// service to a datastore node.
+// service, and per finding naming k ≥ 2 services k - 1 edges of its kind
+// (API, CODE, DEPLOY, co-change): from the service owning its position to
+// each other one, or, when none of them owns it (a shared CI or compose
+// file), a chain through them by name. A DATA finding instead joins each of
+// its services to a datastore node.
 //
 // It is the one place that turns evidence into edges: when the loader gains
 // datastore facts, add their nodes and service → datastore edges here.
@@ -30,12 +32,16 @@ func buildGraph(services []string, counted []analyzer.Finding) *graphBuilder {
 			for _, s := range f.Services {
 				g.add(s, ds.ID, KindData, f, evidenceOf(f, s))
 			}
-		} else {
-			anchor := anchorOf(f)
+		} else if owned(f) {
 			for _, s := range f.Services {
-				if s != anchor {
-					g.add(anchor, s, kind, f, evidenceOf(f, anchor, s))
+				if s != f.Service {
+					g.add(f.Service, s, kind, f, evidenceOf(f, f.Service, s))
 				}
+			}
+		} else {
+			for i := 1; i < len(f.Services); i++ {
+				a, b := f.Services[i-1], f.Services[i]
+				g.add(a, b, kind, f, evidenceOf(f, a, b))
 			}
 		}
 	}
@@ -52,15 +58,15 @@ func kindOf(f analyzer.Finding) string {
 	return ""
 }
 
-// anchorOf returns the service a finding's edges start from: the one owning
-// its position, or the first by name.
-func anchorOf(f analyzer.Finding) string {
+// owned reports whether one of the services a finding names owns its
+// position.
+func owned(f analyzer.Finding) bool {
 	for _, s := range f.Services {
 		if s == f.Service {
-			return s
+			return true
 		}
 	}
-	return f.Services[0]
+	return false
 }
 
 // datastoreNode names the datastore a DATA finding is about after its entity

@@ -214,9 +214,10 @@ func DimensionOf(f analyzer.Finding) string {
 //	index     = round(10·contracts + 20·data + 15·code + 15·deploy + 10·change + 30·inside)
 //
 // Edges are those of the service graph: a finding naming k ≥ 2 services adds
-// k - 1 edges of its kind, from the service owning its position (or the first
-// by name) to each other service; a pair joined by several findings of one
-// kind is one edge. n - 1 edges are enough to tie n services together, so a
+// k - 1 edges of its kind, from the service owning its position to each other
+// service, or, when none of them owns it (a shared CI or compose file), a
+// chain through them by name; a pair joined by several findings of one kind
+// is one edge, whatever their direction. n - 1 edges are enough to tie n services together, so a
 // dimension is full when its edges could tie every service to the others.
 // DATA findings join their services through a datastore node instead (one per
 // finding entity), and co-change (DEPLOY co-change-coupling) is the change
