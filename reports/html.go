@@ -121,7 +121,7 @@ var htmlFuncs = template.FuncMap{
 		}
 		return "same"
 	},
-	"sev": func(s analyzer.Severity) string { return s.String() },
+	"sev":    func(s analyzer.Severity) string { return s.String() },
 	"plural": plural,
 	"inc":    func(i int) int { return i + 1 },
 	"finding": func(r *Report, i int) analyzer.Finding {

@@ -129,7 +129,7 @@ func layout(s score.Score) Layout {
 		k := len(ring)
 		radius := math.Max(minRing, float64(k*ringStep)/(2*math.Pi))
 		cx, cy := int(radius)+boxPadX, int(radius)+boxPadTop
-		b := block{w: 2*cx, h: cy + int(radius) + boxPadBelow}
+		b := block{w: 2 * cx, h: cy + int(radius) + boxPadBelow}
 		for j, svc := range ring {
 			a := -math.Pi/2 + 2*math.Pi*float64(j)/float64(k)
 			b.nodes = append(b.nodes, node(svc, cx+int(math.Round(radius*math.Cos(a))), cy+int(math.Round(radius*math.Sin(a))), i+1))

@@ -144,8 +144,8 @@ func TestBaselineRoundTrip(t *testing.T) {
 
 func TestReadBaselineRejects(t *testing.T) {
 	for in, want := range map[string]string{
-		"not json":                     "not a decouple JSON report",
-		`{"findings": []}`:             "no version",
+		"not json":                      "not a decouple JSON report",
+		`{"findings": []}`:              "no version",
 		`{"version": 9, "findings":[]}`: "protocol version 9",
 		`{"version": 1, "findings":[{"rule":"API101","file":"a","line":1}]}`: "no fingerprint",
 	} {
