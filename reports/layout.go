@@ -204,47 +204,38 @@ func layout(s score.Score) Layout {
 }
 
 // ringOrder orders a cluster's services around its ring so that coupled
-// services sit side by side: breadth first from the most coupled service,
-// neighbours most coupled first, ties by name.
+// services sit side by side: depth first from the most coupled service (ties
+// by name), neighbours by name, so that a chain of couplings runs along the
+// ring.
 func ringOrder(services []string, adj map[string]map[string]bool) []string {
 	in := map[string]bool{}
 	for _, s := range services {
 		in[s] = true
 	}
-	degree := func(s string) int { return len(adj[s]) }
-	byDegree := func(list []string) {
-		sort.Slice(list, func(i, j int) bool {
-			if degree(list[i]) != degree(list[j]) {
-				return degree(list[i]) > degree(list[j])
-			}
-			return list[i] < list[j]
-		})
-	}
-	rest := append([]string(nil), services...)
-	byDegree(rest)
+	starts := append([]string(nil), services...)
+	sort.SliceStable(starts, func(i, j int) bool { return len(adj[starts[i]]) > len(adj[starts[j]]) })
 	seen := map[string]bool{}
 	var order []string
-	for _, start := range rest {
-		if seen[start] {
-			continue
+	var visit func(string)
+	visit = func(s string) {
+		seen[s] = true
+		order = append(order, s)
+		var next []string
+		for t := range adj[s] {
+			if in[t] {
+				next = append(next, t)
+			}
 		}
-		seen[start] = true
-		queue := []string{start}
-		for len(queue) > 0 {
-			s := queue[0]
-			queue = queue[1:]
-			order = append(order, s)
-			var next []string
-			for t := range adj[s] {
-				if in[t] && !seen[t] {
-					next = append(next, t)
-				}
+		sort.Strings(next)
+		for _, t := range next {
+			if !seen[t] {
+				visit(t)
 			}
-			byDegree(next)
-			for _, t := range next {
-				seen[t] = true
-			}
-			queue = append(queue, next...)
+		}
+	}
+	for _, s := range starts {
+		if !seen[s] {
+			visit(s)
 		}
 	}
 	return order
