@@ -130,7 +130,8 @@ func baselineJSON(r *Report, t *Trend) *jsonBaseline {
 		out.Index, out.Grade, out.Delta = &prev, t.PreviousGrade, &delta
 	}
 	for _, d := range t.Dimensions {
-		out.Dimensions = append(out.Dimensions, jsonDimensionDelta{Name: d.Name, Score: d.Score, Previous: d.Previous, Delta: d.Delta})
+		// A literal, not a conversion: the protocol types never follow internal ones.
+		out.Dimensions = append(out.Dimensions, jsonDimensionDelta{Name: d.Name, Score: d.Score, Previous: d.Previous, Delta: d.Delta}) //nolint:staticcheck // S1016: see above
 	}
 	for _, i := range t.New {
 		out.New = append(out.New, r.Findings[i].Fingerprint)

@@ -192,8 +192,7 @@ func clusters(services []string, counted []analyzer.Finding, g Graph) []Cluster 
 	for _, s := range services {
 		parent[s] = s
 	}
-	var find func(string) string
-	find = func(s string) string {
+	find := func(s string) string {
 		for parent[s] != s {
 			parent[s] = parent[parent[s]]
 			s = parent[s]

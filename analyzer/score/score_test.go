@@ -16,29 +16,16 @@ import (
 func TestCalibration(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
-		repo     *facts.Repo
-		res      *analyzer.Result
+		build    func() (*analyzer.Result, *facts.Repo)
 		min, max int
 	}{
-		{"textbook monolith of 6", nil, nil, 70, 100},
-		{"textbook monolith of 40", nil, nil, 70, 100},
-		{"clean system of 6", nil, nil, 0, 15},
-		{"clean system of 40", nil, nil, 0, 15},
-		{"demo shop", nil, nil, 16, 70},
+		{"textbook monolith of 6", func() (*analyzer.Result, *facts.Repo) { return scoretest.Monolith(6) }, 70, 100},
+		{"textbook monolith of 40", func() (*analyzer.Result, *facts.Repo) { return scoretest.Monolith(40) }, 70, 100},
+		{"clean system of 6", func() (*analyzer.Result, *facts.Repo) { return scoretest.Clean(6) }, 0, 15},
+		{"clean system of 40", func() (*analyzer.Result, *facts.Repo) { return scoretest.Clean(40) }, 0, 15},
+		{"demo shop", scoretest.Demo, 16, 70},
 	} {
-		switch {
-		case strings.HasPrefix(tc.name, "textbook"):
-			var n int
-			fmt.Sscanf(tc.name, "textbook monolith of %d", &n)
-			tc.res, tc.repo = scoretest.Monolith(n)
-		case strings.HasPrefix(tc.name, "clean"):
-			var n int
-			fmt.Sscanf(tc.name, "clean system of %d", &n)
-			tc.res, tc.repo = scoretest.Clean(n)
-		default:
-			tc.res, tc.repo = scoretest.Demo()
-		}
-		s := score.Compute(tc.res, tc.repo)
+		s := score.Compute(tc.build())
 		if s.Index < tc.min || s.Index > tc.max {
 			t.Errorf("%s: index %d (%s), want %d..%d; breakdown %+v inside %+v", tc.name, s.Index, s.Grade, tc.min, tc.max, s.Dimensions, s.MonolithInside)
 		}
