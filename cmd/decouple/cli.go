@@ -15,6 +15,7 @@ import (
 	"github.com/decouplehq/decouple/analyzer"
 	"github.com/decouplehq/decouple/analyzer/config"
 	"github.com/decouplehq/decouple/analyzer/load"
+	"github.com/decouplehq/decouple/analyzer/score"
 	"github.com/decouplehq/decouple/reports"
 	"github.com/decouplehq/decouple/rules"
 )
@@ -111,6 +112,7 @@ type analysisFlags struct {
 	color    string
 	timeout  time.Duration
 	stats    bool
+	baseline string
 }
 
 func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
@@ -123,6 +125,7 @@ func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
 	fl.StringVar(&f.color, "color", "auto", "colour text output: auto, always or never")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "stop after this long and write a partial report (exit 3)")
 	fl.BoolVar(&f.stats, "stats", false, "print the time of each phase (walk+read, classify, discover, parsers, rules, render) to stderr")
+	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report to compare with: score delta, new and fixed findings")
 }
 
 func (e *env) analyzeCommand(name, use, short, defaultFailOn string) *cobra.Command {
@@ -181,6 +184,9 @@ func (e *env) analyze(ctx context.Context, name, path string, f *analysisFlags, 
 	}
 	s, err := e.loadAndRun(ctx, path, f.config, f.noConfig)
 	if err != nil {
+		return err
+	}
+	if err := compareBaseline(s, f.baseline); err != nil {
 		return err
 	}
 	failOnText := f.failOn
@@ -250,12 +256,12 @@ func (e *env) loadAndRun(ctx context.Context, path, cfgPath string, noConfig boo
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	ran := time.Since(start)
+	ran, start := time.Since(start), time.Now()
 	rep := reports.New(reports.Input{
 		Tool: reports.Tool{Name: "decouple", Version: version()}, Root: path,
-		Repo: repo, Result: res, Rules: all, Presets: rules.PresetsOf,
+		Repo: repo, Result: res, Rules: all, Presets: rules.PresetsOf, Score: score.Compute(res, repo),
 	})
-	return &session{report: rep, result: res, cfg: cfg, stats: runStats{load: ls, rules: ran}}, nil
+	return &session{report: rep, result: res, cfg: cfg, stats: runStats{load: ls, rules: ran, report: time.Since(start)}}, nil
 }
 
 func cfgName(cfg *config.File) string {

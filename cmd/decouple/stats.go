@@ -12,6 +12,7 @@ import (
 type runStats struct {
 	load   *load.Stats
 	rules  time.Duration
+	report time.Duration // the score and the report model
 	render time.Duration
 }
 
@@ -19,7 +20,7 @@ type runStats struct {
 // total; decouple-bench reads these lines.
 func writeStats(w io.Writer, s *runStats) {
 	fmt.Fprintf(w, "decouple: phase timings (wall clock; %d files, %.1f MB read)\n", s.load.Files, float64(s.load.Bytes)/1e6)
-	total := s.load.Total() + s.rules + s.render
+	total := s.load.Total() + s.rules + s.report + s.render
 	line := func(name string, d time.Duration) {
 		fmt.Fprintf(w, "  %-20s %10.1f ms\n", name, float64(d.Microseconds())/1000)
 	}
@@ -27,6 +28,7 @@ func writeStats(w io.Writer, s *runStats) {
 		line(p.Name, p.Duration)
 	}
 	line("rules", s.rules)
+	line("score+report", s.report)
 	line("render", s.render)
 	line("total", total)
 }

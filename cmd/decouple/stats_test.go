@@ -31,7 +31,7 @@ func TestStats(t *testing.T) {
 		ms[f[0]] = v
 		order = append(order, f[0])
 	}
-	want := []string{"walk+read", "classify", "discover", "parse", "finish", "rules", "render", "total"}
+	want := []string{"walk+read", "classify", "discover", "parse", "finish", "rules", "score+report", "render", "total"}
 	for _, name := range want {
 		if _, ok := ms[name]; !ok {
 			t.Errorf("no %s line in:\n%s", name, errs)
