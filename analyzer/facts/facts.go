@@ -141,3 +141,38 @@ func (r *Repo) SortedServiceNames() []string {
 	sort.Strings(names)
 	return names
 }
+
+// ServiceIndex answers ServiceOf for many paths in time proportional to the
+// depth of each path instead of the number of services. Build it once the
+// services are final; it does not see later changes to them.
+type ServiceIndex struct {
+	byDir map[string]string // owned directory → service, the first service wins
+}
+
+// NewServiceIndex indexes the directories of the repository's services.
+func (r *Repo) NewServiceIndex() *ServiceIndex {
+	idx := &ServiceIndex{byDir: map[string]string{}}
+	for _, s := range r.Services {
+		for _, d := range s.Dirs {
+			if _, taken := idx.byDir[d]; d != "" && !taken {
+				idx.byDir[d] = s.Name
+			}
+		}
+	}
+	return idx
+}
+
+// ServiceOf returns what Repo.ServiceOf returns for p: the service owning
+// the deepest directory that is p or one of its parents, or "".
+func (x *ServiceIndex) ServiceOf(p string) string {
+	for {
+		if s, ok := x.byDir[p]; ok {
+			return s
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			return ""
+		}
+		p = p[:i]
+	}
+}

@@ -231,8 +231,9 @@ func (l *loader) finish() {
 	l.finished = true
 	l.mu.Unlock()
 	repo := l.repo
+	owner := repo.NewServiceIndex()
 	for _, in := range l.inputs {
-		repo.Files = append(repo.Files, &facts.File{Path: in.path, Service: repo.ServiceOf(in.path), Kind: in.kind})
+		repo.Files = append(repo.Files, &facts.File{Path: in.path, Service: owner.ServiceOf(in.path), Kind: in.kind})
 	}
 	sort.Slice(repo.Files, func(i, j int) bool { return repo.Files[i].Path < repo.Files[j].Path })
 	sort.Slice(repo.Skipped, func(i, j int) bool { return repo.Skipped[i].File < repo.Skipped[j].File })
@@ -247,7 +248,7 @@ func (l *loader) finish() {
 	sort.Slice(repo.Suppressions, func(i, j int) bool { return repo.Suppressions[i].Pos.Less(repo.Suppressions[j].Pos) })
 	sort.Slice(repo.Protos, func(i, j int) bool { return repo.Protos[i].Path < repo.Protos[j].Path })
 	for _, p := range repo.Protos {
-		p.Service = repo.ServiceOf(p.Path)
+		p.Service = owner.ServiceOf(p.Path)
 	}
 	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)
 }

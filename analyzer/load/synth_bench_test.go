@@ -15,11 +15,17 @@ import (
 // benchmark's temporary directory once per benchmark:
 //
 //	go test ./analyzer/load -run '^$' -bench Synth -benchtime 3x
+//
+// To profile without regenerating, point DECOUPLE_SYNTH_DIR at a repository
+// decouple-synth wrote (decouple-synth -n 500 -out DIR).
 
 const benchServices = 500
 
 func synthRepo(b *testing.B) string {
 	b.Helper()
+	if dir := os.Getenv("DECOUPLE_SYNTH_DIR"); dir != "" {
+		return dir
+	}
 	dir := filepath.Join(b.TempDir(), "repo")
 	if _, err := synth.Generate(dir, synth.Options{Services: benchServices, Seed: 1, Commits: 20 * benchServices}); err != nil {
 		b.Fatal(err)
