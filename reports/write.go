@@ -23,6 +23,12 @@ type Renderer func(w io.Writer, r *Report, opts Options) error
 var formats = map[string]Renderer{
 	"text": writeText,
 	"json": writeJSON,
+	// CI formats (issue 8): never coloured.
+	"sarif":      writeSARIF,
+	"github":     writeGitHub,
+	"gitlab":     writeGitLab,
+	"checkstyle": writeCheckstyle,
+	"junit":      writeJUnit,
 }
 
 // Formats returns the names of every format, sorted.
