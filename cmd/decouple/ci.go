@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -21,6 +23,7 @@ type ciFlags struct {
 	baseline         string
 	newFromRev       string
 	newFromMergeBase string
+	pathPrefix       string
 }
 
 func (c *ciFlags) register(cmd *cobra.Command) {
@@ -28,6 +31,7 @@ func (c *ciFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&c.baseline, "baseline", "", "suppress the findings recorded in this baseline file (see `decouple baseline write`); stale entries are listed on stderr")
 	fl.StringVar(&c.newFromRev, "new-from-rev", "", "report only findings absent at git revision REV, analysed in a temporary checkout with the same config")
 	fl.StringVar(&c.newFromMergeBase, "new-from-merge-base", "", "report only findings absent at the merge base of HEAD and BRANCH (a pull request's own findings)")
+	fl.StringVar(&c.pathPrefix, "path-prefix", "", "prepend this directory to the paths of findings, e.g. when the analysed path is not the repository root and annotations need repository paths")
 }
 
 // narrow applies --baseline, then --new-from-rev / --new-from-merge-base,
@@ -37,6 +41,37 @@ func (e *env) narrow(ctx context.Context, path string, s *session, f *analysisFl
 	if c.newFromRev != "" && c.newFromMergeBase != "" {
 		return usageErr("--new-from-rev and --new-from-merge-base exclude each other")
 	}
+	if err := e.filterNew(ctx, path, s, c); err != nil {
+		return err
+	}
+	return prefixPaths(s, c.pathPrefix)
+}
+
+// prefixPaths puts prefix in front of every path of the findings.
+func prefixPaths(s *session, prefix string) error {
+	prefix = strings.Trim(filepath.ToSlash(filepath.Clean(prefix)), "/")
+	if prefix == "" || prefix == "." {
+		return nil
+	}
+	if filepath.IsAbs(prefix) || prefix == ".." || strings.HasPrefix(prefix, "../") {
+		return usageErr("--path-prefix must be a relative path inside the repository, got %q", prefix)
+	}
+	fs := make([]analyzer.Finding, len(s.result.Findings))
+	for i, f := range s.result.Findings {
+		f.Pos.File = path.Join(prefix, f.Pos.File)
+		f.Related = append([]analyzer.Related(nil), f.Related...)
+		for j := range f.Related {
+			f.Related[j].Pos.File = path.Join(prefix, f.Related[j].Pos.File)
+		}
+		fs[i] = f
+	}
+	s.setFindings(fs)
+	return nil
+}
+
+// filterNew drops the findings a baseline holds or that exist at a git
+// revision.
+func (e *env) filterNew(ctx context.Context, path string, s *session, c *ciFlags) error {
 	if c.baseline != "" {
 		b, err := baseline.Read(c.baseline)
 		if err != nil {

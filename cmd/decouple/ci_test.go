@@ -409,6 +409,16 @@ func TestConfigExclusion(t *testing.T) {
 	}
 }
 
+func TestPathPrefix(t *testing.T) {
+	got, _, _ := jsonFindings(t, "check", "--path-prefix", "./testdata/demo/", demo)
+	if strings.Join(got, ",") != "API102 testdata/demo/orders/api/orders.proto" {
+		t.Errorf("prefixed findings %v", got)
+	}
+	if code, _, _ := decouple(t, "check", "--path-prefix", "../up", demo); code != exitUsage {
+		t.Errorf("a prefix leaving the repository: exit %d", code)
+	}
+}
+
 func TestCompletion(t *testing.T) {
 	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
 		code, out, errs := decouple(t, "completion", shell)
