@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -19,6 +20,8 @@ import (
 )
 
 const repoRoot = "../.."
+
+var readmeConfig = regexp.MustCompile("(?s)```yaml\n(version: 1\n.*?)```")
 
 type configFile struct {
 	name string
@@ -68,7 +71,15 @@ func validConfigs(t *testing.T) []configFile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out) < 3 {
+	// The README's example config counts as a fixture.
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range readmeConfig.FindAllSubmatch(readme, -1) {
+		out = append(out, configFile{"README.md", m[1]})
+	}
+	if len(out) < 4 {
 		t.Fatalf("found only %d configs in the fixtures", len(out))
 	}
 	return out

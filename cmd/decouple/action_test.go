@@ -113,3 +113,32 @@ func TestActionScript(t *testing.T) {
 		t.Errorf("SARIF %v:\n%.300s", err, data)
 	}
 }
+
+// TestPreCommitHooks: every hook runs decouple check with flags it knows.
+func TestPreCommitHooks(t *testing.T) {
+	raw, err := os.ReadFile("../../.pre-commit-hooks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hooks []struct {
+		ID, Entry, Language string
+		PassFilenames       *bool `yaml:"pass_filenames"`
+	}
+	if err := yaml.Unmarshal(raw, &hooks); err != nil {
+		t.Fatal(err)
+	}
+	if len(hooks) == 0 {
+		t.Fatal("no hooks")
+	}
+	for _, h := range hooks {
+		args := strings.Fields(h.Entry)
+		if len(args) < 2 || args[0] != "decouple" || args[1] != "check" || h.Language != "golang" ||
+			h.PassFilenames == nil || *h.PassFilenames {
+			t.Errorf("hook %s: entry %q, language %q, pass_filenames %v", h.ID, h.Entry, h.Language, h.PassFilenames)
+			continue
+		}
+		if code, _, errs := decouple(t, append(args[1:], "--help")...); code != 0 {
+			t.Errorf("hook %s: %q does not parse: %s", h.ID, h.Entry, errs)
+		}
+	}
+}
