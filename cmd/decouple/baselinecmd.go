@@ -28,7 +28,7 @@ Each entry may be given a "reason" and an "expires" date (YYYY-MM-DD), after whi
 suppressing. Entries whose finding is gone are stale: check lists them and
 "decouple baseline prune" removes them.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(*cobra.Command, []string) error {
 			return usageErr("baseline needs a subcommand: write or prune")
 		},
 	}

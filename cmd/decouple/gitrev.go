@@ -88,8 +88,11 @@ func mergeBase(ctx context.Context, dir, branch string) (string, error) {
 		return "", err
 	}
 	base, err := git(ctx, dir, "merge-base", "HEAD", oid)
-	if err != nil || base == "" {
-		return "", fmt.Errorf("no merge base of HEAD and %q (a shallow clone? use fetch-depth: 0): %v", branch, err)
+	if err == nil && base == "" {
+		err = errors.New("git merge-base printed nothing")
+	}
+	if err != nil {
+		return "", fmt.Errorf("no merge base of HEAD and %q (a shallow clone? use fetch-depth: 0): %w", branch, err)
 	}
 	return base, nil
 }
@@ -151,12 +154,12 @@ func (r *revision) mapConfigPath(p string) string {
 	if err != nil {
 		return p
 	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = resolved
 	}
 	top := r.toplevel
-	if real, err := filepath.EvalSymlinks(top); err == nil {
-		top = real
+	if resolved, err := filepath.EvalSymlinks(top); err == nil {
+		top = resolved
 	}
 	rel, err := filepath.Rel(top, abs)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
