@@ -39,8 +39,8 @@ func (l *loader) parseProtos(ctx context.Context) {
 }
 
 func (l *loader) parseProto(in *input) *facts.ProtoFile {
-	if line, depth := braceDepth(in.data); depth > maxProtoDepth {
-		l.problem(in.path, line, 0, "proto nesting deeper than %d levels; file not parsed", maxProtoDepth)
+	if line, err := protoPrescan(in.data); err != nil {
+		l.problem(in.path, line, 0, "%v", err)
 		return nil
 	}
 	src := blankProtoComments(in.data)

@@ -55,6 +55,10 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 	if isHelmTemplate(in) {
 		return nil
 	}
+	if err := yamlPrescan(in.data); err != nil {
+		l.yamlProblem(in, err)
+		return nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(in.data))
 	var docs []*yamlDoc
 	for i := 0; ; i++ {
@@ -63,13 +67,11 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if err == nil {
+			err = duplicateKey(&n)
+		}
 		if err != nil {
-			line := 0
-			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-				line, _ = strconv.Atoi(m[1])
-			}
-			msg := yamlLine.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "")
-			l.problem(in.path, line, 0, "malformed %s: %s", strings.ToUpper(in.kind), strings.TrimPrefix(msg, ": "))
+			l.yamlProblem(in, err)
 			break
 		}
 		top := &n
@@ -84,6 +86,16 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 		docs = append(docs, d)
 	}
 	return docs
+}
+
+// yamlProblem records a YAML error with the line it names.
+func (l *loader) yamlProblem(in *input, err error) {
+	line := 0
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+	}
+	msg := yamlLine.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "")
+	l.problem(in.path, line, 0, "malformed %s: %s", strings.ToUpper(in.kind), strings.TrimPrefix(msg, ": "))
 }
 
 // isHelmTemplate reports whether the input is a Helm chart template, which is
