@@ -30,8 +30,17 @@ type configFile struct {
 
 // validConfigs globs every config in the repository's fixtures: each
 // .decouple.yaml / .decouple.yml file, and each such file inside a txtar
-// archive, outside directories named broken.
+// archive, outside directories named broken and archives that expect a
+// config error (a header line "exit 2", as in testdata/hostile).
 func validConfigs(t *testing.T) []configFile {
+	valid, _ := fixtureConfigs(t)
+	return valid
+}
+
+var expectsUsageError = regexp.MustCompile(`(?m)^exit 2$`)
+
+// fixtureConfigs returns the configs of the fixtures, valid and broken.
+func fixtureConfigs(t *testing.T) (valid, broken []configFile) {
 	t.Helper()
 	var out []configFile
 	err := filepath.WalkDir(repoRoot, func(p string, d fs.DirEntry, err error) error {
@@ -61,7 +70,12 @@ func validConfigs(t *testing.T) []configFile {
 				return err
 			}
 			for _, f := range ar.Files {
-				if isConfig(f.Name) {
+				if !isConfig(f.Name) {
+					continue
+				}
+				if expectsUsageError.Match(ar.Comment) {
+					broken = append(broken, configFile{p + ":" + f.Name, f.Data})
+				} else {
 					out = append(out, configFile{p + ":" + f.Name, f.Data})
 				}
 			}
@@ -82,7 +96,7 @@ func validConfigs(t *testing.T) []configFile {
 	if len(out) < 4 {
 		t.Fatalf("found only %d configs in the fixtures", len(out))
 	}
-	return out
+	return out, broken
 }
 
 func configSchema(t *testing.T) *jsonschema.Schema {

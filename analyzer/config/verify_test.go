@@ -117,3 +117,14 @@ exclusions:
 		t.Errorf("an exclusion without a reason: %v", err)
 	}
 }
+
+// TestVerifyRejectsFixtureErrors: a config in a fixture that expects a
+// config error (exit 2) has at least one problem.
+func TestVerifyRejectsFixtureErrors(t *testing.T) {
+	_, broken := fixtureConfigs(t)
+	for _, file := range broken {
+		if problems := config.Verify(file.name, file.data, known); len(problems) == 0 {
+			t.Errorf("%s: expected to be broken, verifies clean", file.name)
+		}
+	}
+}
