@@ -11,16 +11,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// TestMain lets the test binary stand in for the decouple command when
-// DECOUPLE_TEST_AS_MAIN is set, so that scripts can be tested without a
-// build.
-func TestMain(m *testing.M) {
-	if os.Getenv("DECOUPLE_TEST_AS_MAIN") == "1" {
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
-	}
-	os.Exit(m.Run())
-}
-
 // TestActionScript runs the check step of action.yml with bash, as the
 // runner would, on the demo: text log inside stop-commands, annotations
 // after it, SARIF written, the exit code as a step output.
@@ -73,14 +63,17 @@ func TestActionScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(self, filepath.Join(bin, "decouple")); err != nil {
+	// decouple is the test binary run as the command (TestMain's
+	// DECOUPLE_TEST_CHILD: the arguments joined by \x1f).
+	shim := "#!/usr/bin/env bash\nIFS=$'\\x1f'\nDECOUPLE_TEST_CHILD=\"$*\" exec " + strconvQuote(self) + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "decouple"), []byte(shim), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "github_output")
 	sarif := filepath.Join(dir, "decouple.sarif")
 	cmd := exec.Command(bash, "-c", script)
 	cmd.Dir = "../.."
-	cmd.Env = append(os.Environ(), "DECOUPLE_TEST_AS_MAIN=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"RUNNER_TEMP="+dir, "GITHUB_OUTPUT="+out, "GITHUB_STEP_SUMMARY="+filepath.Join(dir, "summary.md"),
 		"INPUT_PATH=testdata/demo", "INPUT_FAIL_ON=", "INPUT_BASELINE=", "INPUT_MERGE_BASE=", "INPUT_ARGS=--no-config --timeout 5m",
 		"INPUT_SARIF="+sarif, "INPUT_SUMMARY=true")
@@ -142,3 +135,6 @@ func TestPreCommitHooks(t *testing.T) {
 		}
 	}
 }
+
+// strconvQuote quotes a path for bash.
+func strconvQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
