@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -37,6 +38,12 @@ func TestCIFormatsEndToEnd(t *testing.T) {
 		}
 		if format == "sarif" {
 			validateSARIF(t, out)
+		}
+		prev := runtime.GOMAXPROCS(1)
+		_, again, _ := decouple(t, "check", "--color", "always", "--format", format, demo)
+		runtime.GOMAXPROCS(prev)
+		if again != out {
+			t.Errorf("%s output differs between runs", format)
 		}
 	}
 }
