@@ -31,7 +31,7 @@ func Verify(name string, data []byte, known func(selector string) bool) []*Error
 	add := func(line int, format string, args ...any) {
 		out = append(out, &Error{File: name, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
-	checkShape(top, top.Line, reflect.TypeFor[File](), "", add)
+	checkShape(top, top.Line, reflect.TypeFor[File](), "", add, map[shapeKey]bool{})
 
 	// Decode what has the right shape (the walk reported the rest) and
 	// check the values. A decode that fails for another reason than a
@@ -79,13 +79,25 @@ func asError(err error) *Error {
 // checkShape compares a YAML node with the Go type it decodes into and
 // reports unknown and repeated keys and wrong kinds of value, a wrong kind
 // at line, the line of the key or item that holds it. A null value is
-// accepted anywhere: it decodes to the zero value.
-func checkShape(n *yaml.Node, line int, t reflect.Type, where string, add func(int, string, ...any)) {
+// accepted anywhere: it decodes to the zero value. An anchored node is
+// checked once per type however many aliases point at it, so neither a
+// self-alias nor an alias bomb can make the walk loop or explode.
+func checkShape(n *yaml.Node, line int, t reflect.Type, where string, add func(int, string, ...any), visited map[shapeKey]bool) {
 	if n == nil {
 		return
 	}
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
+	if n.Kind == yaml.AliasNode {
+		if n.Alias == nil {
+			return
+		}
 		n = n.Alias
+	}
+	if n.Anchor != "" {
+		k := shapeKey{n, t}
+		if visited[k] {
+			return
+		}
+		visited[k] = true
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return
@@ -116,7 +128,7 @@ func checkShape(n *yaml.Node, line int, t reflect.Type, where string, add func(i
 				add(k.Line, "%s: unknown key %q (want one of %s)", label, k.Value, strings.Join(sortedKeys(fields), ", "))
 				continue
 			}
-			checkShape(v, k.Line, ft, join(where, k.Value), add)
+			checkShape(v, k.Line, ft, join(where, k.Value), add, visited)
 		}
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
@@ -130,7 +142,7 @@ func checkShape(n *yaml.Node, line int, t reflect.Type, where string, add func(i
 				add(k.Line, "%s: key %q repeats", label, k.Value)
 			}
 			seen[k.Value] = true
-			checkShape(v, k.Line, t.Elem(), join(where, k.Value), add)
+			checkShape(v, k.Line, t.Elem(), join(where, k.Value), add, visited)
 		}
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
@@ -138,7 +150,7 @@ func checkShape(n *yaml.Node, line int, t reflect.Type, where string, add func(i
 			return
 		}
 		for i, item := range n.Content {
-			checkShape(item, item.Line, t.Elem(), fmt.Sprintf("%s[%d]", where, i), add)
+			checkShape(item, item.Line, t.Elem(), fmt.Sprintf("%s[%d]", where, i), add, visited)
 		}
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
@@ -157,6 +169,12 @@ func checkShape(n *yaml.Node, line int, t reflect.Type, where string, add func(i
 			add(line, "%s: want a number, got %s", label, kindOf(n))
 		}
 	}
+}
+
+// shapeKey is an anchored node checked against a type.
+type shapeKey struct {
+	n *yaml.Node
+	t reflect.Type
 }
 
 // yamlFields maps the YAML keys of a struct to their types.

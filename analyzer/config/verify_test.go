@@ -128,3 +128,30 @@ func TestVerifyRejectsFixtureErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzVerify checks that no config, however broken, panics Verify, that
+// every problem names the file, and that Verify finds a problem in whatever
+// Parse rejects.
+func FuzzVerify(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*/*.yaml")
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(string(data))
+		}
+	}
+	f.Add("version: 1\nexclusions:\n  - rule: API102\n    services: [a]\n    reason: r\n")
+	f.Add("a: &a [*a]\n")
+	f.Add("version: 1\nrules: &r\n  use: [all]\n  ignore_only: {API102: *r}\n")
+	f.Add("a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nversion: 1\nexclude: *g\n") // an alias bomb: checked once per anchor
+	f.Fuzz(func(t *testing.T, src string) {
+		problems := config.Verify("c.yaml", []byte(src), known)
+		for _, p := range problems {
+			if p.File != "c.yaml" || p.Line < 0 {
+				t.Fatalf("problem %+v", p)
+			}
+		}
+		if _, err := config.Parse("c.yaml", []byte(src)); err != nil && len(problems) == 0 {
+			t.Fatalf("Parse rejects (%v) what Verify accepts", err)
+		}
+	})
+}
