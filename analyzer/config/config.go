@@ -28,6 +28,8 @@ type File struct {
 	FailOn   string      `yaml:"fail_on"`
 	Exclude  []string    `yaml:"exclude"`
 
+	Versioning Versioning `yaml:"versioning"`
+
 	// Path is where the file was read from ("" for the defaults).
 	Path string `yaml:"-"`
 	// lines remembers where each service was declared.
@@ -154,6 +156,9 @@ func (f *File) validate(root *yaml.Node) error {
 			return &Error{File: f.Path, Line: line("rules", "severity", k), Msg: err.Error()}
 		}
 	}
+	if err := f.Versioning.validate(f.Path, line); err != nil {
+		return err
+	}
 	names := map[string]bool{}
 	for i, s := range f.Services {
 		l := 0
@@ -216,6 +221,7 @@ func (f *File) Policy(presets map[string][]string) (analyzer.Policy, error) {
 		Ignore: f.Rules.Ignore, IgnoreOnly: f.Rules.IgnoreOnly,
 		Settings: analyzer.DefaultSettings(),
 	}
+	p.Settings.Versioning = f.Versioning.settings()
 	if len(f.Rules.Severity) > 0 {
 		p.Severity = map[string]analyzer.Severity{}
 		for k, v := range f.Rules.Severity {
@@ -248,6 +254,7 @@ func yamlError(name string, err error) error {
 	msg = strings.Replace(msg, "not found in type config.File", "is not a config key", 1)
 	msg = strings.Replace(msg, "not found in type config.RulesConfig", "is not a key of rules", 1)
 	msg = strings.Replace(msg, "not found in type config.Service", "is not a key of a service", 1)
+	msg = strings.Replace(msg, "not found in type config.Versioning", "is not a key of versioning", 1)
 	return &Error{File: name, Line: line, Msg: msg}
 }
 
