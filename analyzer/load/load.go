@@ -199,6 +199,7 @@ func (l *loader) guard(file string, fn func()) {
 func (l *loader) parse(ctx context.Context) {
 	l.parseProtos(ctx)
 	l.parseOpenAPI(ctx)
+	l.parseGoRoutes(ctx)
 	l.scanSuppressions(ctx)
 }
 
