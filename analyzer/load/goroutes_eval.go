@@ -185,7 +185,7 @@ func (r *routeResolver) evalAll(entriesOnly bool) {
 			if entriesOnly && fi.called {
 				continue
 			}
-			r.evalFunc(fi, nil, 0)
+			r.evalFunc(fi, nil, nil, 0)
 		}
 	}
 }
@@ -196,7 +196,7 @@ func (r *routeResolver) newFrame(fn *funcInfo, f *goFile) *frame {
 
 // evalFunc evaluates a function body with its parameters bound to args
 // (nil: standalone, router parameters become roots of their own).
-func (r *routeResolver) evalFunc(fi *funcInfo, args []any, depth int) *rval {
+func (r *routeResolver) evalFunc(fi *funcInfo, args []any, strs map[int]string, depth int) *rval {
 	if fi.decl.Body == nil {
 		return nil
 	}
@@ -210,17 +210,22 @@ func (r *routeResolver) evalFunc(fi *funcInfo, args []any, depth int) *rval {
 		if p.name == "" || p.name == "_" {
 			continue
 		}
+		if s, ok := strs[i]; ok {
+			fr.strs[p.name] = s
+		}
 		if i < len(args) && args[i] != nil {
 			fr.vals[p.name] = args[i]
 			continue
 		}
-		if p.typ.kind != "" {
-			if p.root == nil {
-				p.root = &root{kind: p.typ.kind, origin: originParam, rootType: p.typ.root}
-				r.paramRoots = append(r.paramRoots, p.root)
-			}
-			fr.vals[p.name] = &rval{root: p.root, ok: true, kind: p.typ.kind}
+		if p.typ.kind == "" {
+			fr.vals[p.name] = nil // shadows package variables and imports
+			continue
 		}
+		if p.root == nil {
+			p.root = &root{kind: p.typ.kind, origin: originParam, rootType: p.typ.root}
+			r.paramRoots = append(r.paramRoots, p.root)
+		}
+		fr.vals[p.name] = &rval{root: p.root, ok: true, kind: p.typ.kind}
 	}
 	r.block(fi.decl.Body, fr)
 	if args == nil && fr.ret != nil && fi.ret == nil {
@@ -285,11 +290,7 @@ func (r *routeResolver) assign(lhs, rhs []ast.Expr, fr *frame) {
 			if x.Name == "_" {
 				continue
 			}
-			if v != nil {
-				fr.vals[x.Name] = v
-			} else {
-				delete(fr.vals, x.Name)
-			}
+			fr.vals[x.Name] = v // nil shadows package variables and imports
 			if s, ok := r.str(src, fr, 0); ok && src != nil {
 				fr.strs[x.Name] = s
 			} else {
@@ -498,8 +499,8 @@ func (r *routeResolver) funcLit(fl *ast.FuncLit, fr *frame, bind []any) {
 		for _, fld := range fl.Type.Params.List {
 			rt := fr.file.routerTypeOf(fld.Type)
 			for _, n := range fld.Names {
-				delete(inner.vals, n.Name)
 				delete(inner.strs, n.Name)
+				inner.vals[n.Name] = nil
 				switch {
 				case i < len(bind) && bind[i] != nil:
 					inner.vals[n.Name] = bind[i]
@@ -541,7 +542,7 @@ func (r *routeResolver) call(x *ast.CallExpr, fr *frame) any {
 		}
 		if _, local := fr.vals[fun.Name]; !local {
 			if fi := fr.file.pkg.funcs[fun.Name]; fi != nil {
-				return r.callFunc(fi, r.args(x.Args, fr), fr)
+				return r.callFunc(fi, r.args(x.Args, fr), x.Args, fr)
 			}
 		}
 	case *ast.SelectorExpr:
@@ -557,11 +558,11 @@ func (r *routeResolver) call(x *ast.CallExpr, fr *frame) any {
 			return r.routerCall(recv, fun.Sel.Name, x, fr)
 		case *typeRef:
 			if fi := recv.pkg.methods[recv.name+"."+fun.Sel.Name]; fi != nil {
-				return r.callFunc(fi, r.args(x.Args, fr), fr)
+				return r.callFunc(fi, r.args(x.Args, fr), x.Args, fr)
 			}
 		default:
 			if c := fr.file.pkg.byMethod[fun.Sel.Name]; len(c) == 1 {
-				return r.callFunc(c[0], r.args(x.Args, fr), fr)
+				return r.callFunc(c[0], r.args(x.Args, fr), x.Args, fr)
 			}
 		}
 	default:
@@ -614,7 +615,7 @@ func (r *routeResolver) packageCall(ip, name string, x *ast.CallExpr, fr *frame)
 	}
 	if p := r.byImport[ip]; p != nil {
 		if fi := p.funcs[name]; fi != nil {
-			return r.callFunc(fi, r.args(x.Args, fr), fr)
+			return r.callFunc(fi, r.args(x.Args, fr), x.Args, fr)
 		}
 	}
 	return wrapped(r.args(x.Args, fr))
@@ -622,7 +623,7 @@ func (r *routeResolver) packageCall(ip, name string, x *ast.CallExpr, fr *frame)
 
 // callFunc evaluates a call to a repository function: inlined with its
 // router arguments bound when recording, else through its summary.
-func (r *routeResolver) callFunc(fi *funcInfo, args []any, fr *frame) any {
+func (r *routeResolver) callFunc(fi *funcInfo, args []any, exprs []ast.Expr, fr *frame) any {
 	hasRouter := false
 	for _, a := range args {
 		if v, ok := a.(*rval); ok && !v.builder {
@@ -635,7 +636,13 @@ func (r *routeResolver) callFunc(fi *funcInfo, args []any, fr *frame) any {
 	if hasRouter && r.recording && fi.entered == 0 && fr.depth < maxInlineDepth && r.budget > 0 {
 		r.budget--
 		fi.entered++
-		ret := r.evalFunc(fi, args, fr.depth+1)
+		strs := map[int]string{}
+		for i, e := range exprs {
+			if s, ok := r.str(e, fr, 0); ok {
+				strs[i] = s
+			}
+		}
+		ret := r.evalFunc(fi, args, strs, fr.depth+1)
 		fi.entered--
 		if ret != nil {
 			return ret

@@ -278,7 +278,7 @@ func (r *routeResolver) bindFunc(e ast.Expr, sub *rval, fr *frame) {
 		return
 	case *ast.Ident:
 		if fi := fr.file.pkg.funcs[fn.Name]; fi != nil {
-			r.callFunc(fi, []any{sub}, fr)
+			r.callFunc(fi, []any{sub}, nil, fr)
 			return
 		}
 	case *ast.SelectorExpr:
@@ -296,7 +296,7 @@ func (r *routeResolver) bindFunc(e ast.Expr, sub *rval, fr *frame) {
 			}
 		}
 		if fi != nil {
-			r.callFunc(fi, []any{sub}, fr)
+			r.callFunc(fi, []any{sub}, nil, fr)
 			return
 		}
 	}

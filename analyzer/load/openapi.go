@@ -83,7 +83,7 @@ func (l *loader) loadSpec(d *yamlDoc, trees map[string]*yaml.Node) (*facts.OpenA
 	}
 	data, err := scan.bytesFor(d)
 	if err != nil {
-		l.problem(d.in.path, 0, 0, "openapi document could not be re-encoded: %s", err)
+		l.problem(d.in.path, d.root.Line, d.root.Column, "openapi document could not be re-encoded: %s", err)
 		return spec, sups
 	}
 	doc, err := l.kinLoad(data, d.in.path, v2, scan)

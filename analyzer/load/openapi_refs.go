@@ -341,7 +341,7 @@ func (s *refScan) prune() {
 	for f := range s.badFiles {
 		out, err := yaml.Marshal(pruned(s.trees[f], s.bad))
 		if err != nil {
-			s.l.problem(f, 0, 0, "openapi document could not be re-encoded without its refused $refs: %s", err)
+			s.l.problem(f, 1, 0, "openapi document could not be re-encoded without its refused $refs: %s", err)
 			s.failed = true
 			return
 		}
@@ -386,6 +386,11 @@ func (s *refScan) lineOf(msg string, d *yamlDoc) (line, col int) {
 	for _, site := range s.sites {
 		if site.file == d.in.path && strings.Contains(msg, site.value) {
 			return site.key.Line, site.key.Column
+		}
+	}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil && len(s.overrides) == 0 {
+		if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
+			return n, 0
 		}
 	}
 	return d.root.Line, d.root.Column
