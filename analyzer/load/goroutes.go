@@ -146,12 +146,12 @@ func (l *loader) parseGoRoutes(ctx context.Context) {
 	parsed := make([]*ast.File, len(inputs))
 	l.each(ctx, len(inputs), func(i int) {
 		in := inputs[i]
-		l.guard(in.path, func() {
+		parsed[i], _ = within(l, in.path, func() *ast.File {
 			f, err := parser.ParseFile(fset, in.path, in.data, parser.SkipObjectResolution)
 			if err != nil {
-				return // not Go this tool can read; the compiler would say more
+				return nil // not Go this tool can read; the compiler would say more
 			}
-			parsed[i] = f
+			return f
 		})
 	})
 	pkgs := l.goPackages(inputs, parsed)

@@ -14,8 +14,9 @@ import (
 	"github.com/decouplehq/decouple/analyzer/facts"
 )
 
-// parseOpenAPI loads every OpenAPI and Swagger document in parallel. Each
-// load has its own kin-openapi Loader: a Loader keeps unsynchronised state.
+// parseOpenAPI loads every OpenAPI and Swagger document in parallel, each
+// under the per-file time budget. Each load has its own kin-openapi Loader:
+// a Loader keeps unsynchronised state.
 func (l *loader) parseOpenAPI(ctx context.Context) {
 	docs := l.docsOf(docOpenAPI)
 	if len(docs) == 0 {
@@ -29,9 +30,17 @@ func (l *loader) parseOpenAPI(ctx context.Context) {
 	}
 	specs := make([]*facts.OpenAPISpec, len(docs))
 	sups := make([][]facts.Suppression, len(docs))
+	type loaded struct {
+		spec *facts.OpenAPISpec
+		sups []facts.Suppression
+	}
 	l.each(ctx, len(docs), func(i int) {
 		d := docs[i]
-		l.guard(d.in.path, func() { specs[i], sups[i] = l.loadSpec(d, trees) })
+		r, _ := within(l, d.in.path, func() loaded {
+			spec, sups := l.loadSpec(d, trees)
+			return loaded{spec, sups}
+		})
+		specs[i], sups[i] = r.spec, r.sups
 	})
 	type key struct {
 		pos  facts.Position

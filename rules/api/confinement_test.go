@@ -32,9 +32,9 @@ func TestRemoteRefsNeverFetched(t *testing.T) {
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		t.Errorf("the loader contacted %s", r.URL)
-		w.Write([]byte("Param: {name: API-Version, in: header, required: true}\n"))
+		_, _ = w.Write([]byte("Param: {name: API-Version, in: header, required: true}\n"))
 	})}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 

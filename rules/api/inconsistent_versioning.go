@@ -12,7 +12,7 @@ import (
 var InconsistentVersioning = &analyzer.Rule{
 	ID:       "API103",
 	Name:     "inconsistent-versioning",
-	Title:    "APIs of a service (or repository) are versioned inconsistently",
+	Title:    "inconsistent API versioning within a service or repository",
 	Severity: analyzer.Warning,
 	Default:  true,
 	Doc:      inconsistentVersioningDoc,

@@ -11,7 +11,7 @@ import (
 var UnversionedGoRoute = &analyzer.Rule{
 	ID:       "API105",
 	Name:     "unversioned-go-route",
-	Title:    "HTTP route registered in Go has no major version in its path",
+	Title:    "route registered in Go code has no major version in its path",
 	Severity: analyzer.Error,
 	Default:  true,
 	Doc:      unversionedGoRouteDoc,

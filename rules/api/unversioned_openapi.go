@@ -12,7 +12,7 @@ import (
 var UnversionedOpenAPI = &analyzer.Rule{
 	ID:       "API101",
 	Name:     "unversioned-openapi",
-	Title:    "OpenAPI operation has no major version in its path or server URL",
+	Title:    "operation of an OpenAPI spec has no major version in its path or server URL",
 	Severity: analyzer.Error,
 	Default:  true,
 	Doc:      unversionedOpenAPIDoc,
