@@ -354,8 +354,25 @@ func (r *routeResolver) fieldValue(pkg *goPackage, name string) any {
 }
 
 // expr evaluates an expression for the router it denotes, if any, and for
-// the registrations it makes.
+// the registrations it makes. The result is never a typed nil.
 func (r *routeResolver) expr(e ast.Expr, fr *frame) any {
+	switch v := r.eval(e, fr).(type) {
+	case *rval:
+		if v == nil {
+			return nil
+		}
+		return v
+	case *typeRef:
+		if v == nil {
+			return nil
+		}
+		return v
+	default:
+		return v
+	}
+}
+
+func (r *routeResolver) eval(e ast.Expr, fr *frame) any {
 	switch x := e.(type) {
 	case nil:
 		return nil
@@ -411,7 +428,7 @@ func (r *routeResolver) selector(x *ast.SelectorExpr, fr *frame) any {
 				if ip == "net/http" && x.Sel.Name == "DefaultServeMux" {
 					return &rval{root: r.defaultMux, ok: true, kind: routerNetHTTP}
 				}
-				if p := r.byImport[ip]; p != nil {
+				if p := r.byImport[ip]; p != nil && p.varVals[x.Sel.Name] != nil {
 					return p.varVals[x.Sel.Name]
 				}
 				return nil
