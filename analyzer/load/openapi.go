@@ -81,7 +81,7 @@ func (l *loader) loadSpec(d *yamlDoc, trees map[string]*yaml.Node) (*facts.OpenA
 	case v2 && spec.Version != "2.0":
 		l.problem(d.in.path, key.Line, key.Column, "unsupported swagger version %q (want 2.0); document not analysed", raw)
 		return spec, sups
-	case !v2 && !strings.HasPrefix(spec.Version, "3."):
+	case !v2 && spec.Version != "3" && !strings.HasPrefix(spec.Version, "3."):
 		l.problem(d.in.path, key.Line, key.Column, "unsupported openapi version %q (want 3.x); document not analysed", raw)
 		return spec, sups
 	}
