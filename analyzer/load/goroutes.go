@@ -126,19 +126,21 @@ type routerType struct {
 // parseGoRoutes finds the route registrations of the repository.
 func (l *loader) parseGoRoutes(ctx context.Context) {
 	dirs := map[string]bool{}
+	routeFiles := map[*input]bool{}
 	for _, in := range l.inputs {
 		if in.kind == kindGo && !strings.HasSuffix(in.path, "_test.go") && looksLikeRoutes(in.data) {
-			dirs[path.Dir(in.path)] = true
+			dirs[path.Dir(in.path)], routeFiles[in] = true, true
 		}
 	}
 	if len(dirs) == 0 {
 		return
 	}
-	// Every non-test file of a package with routes is parsed: its constants
-	// and helpers may live beside the registrations.
+	// A file beside the registrations is parsed too when it may hold a path
+	// constant (a string literal starting with a slash).
 	var inputs []*input
 	for _, in := range l.inputs {
-		if in.kind == kindGo && !strings.HasSuffix(in.path, "_test.go") && dirs[path.Dir(in.path)] {
+		if routeFiles[in] || in.kind == kindGo && !strings.HasSuffix(in.path, "_test.go") &&
+			dirs[path.Dir(in.path)] && bytes.Contains(in.data, []byte(`"/`)) {
 			inputs = append(inputs, in)
 		}
 	}
