@@ -30,6 +30,8 @@ type File struct {
 	// Exclusions accept known couplings by rule and services (exclusions.go).
 	Exclusions []Exclusion `yaml:"exclusions"`
 
+	Versioning Versioning `yaml:"versioning"`
+
 	// Path is where the file was read from ("" for the defaults).
 	Path string `yaml:"-"`
 	// lines remembers where each service was declared.
@@ -169,6 +171,9 @@ func (f *File) problems(root *yaml.Node) []*Error {
 			add(line("rules", "severity", k), "%s", err)
 		}
 	}
+	if err := f.Versioning.validate(f.Path, line); err != nil {
+		return err
+	}
 	names := map[string]bool{}
 	for i, s := range f.Services {
 		l := f.ServiceLine(i)
@@ -230,6 +235,7 @@ func (f *File) Policy(presets map[string][]string) (analyzer.Policy, error) {
 		Ignore: f.Rules.Ignore, IgnoreOnly: f.Rules.IgnoreOnly,
 		Settings: analyzer.DefaultSettings(), Exclusions: f.policyExclusions(),
 	}
+	p.Settings.Versioning = f.Versioning.settings()
 	if len(f.Rules.Severity) > 0 {
 		p.Severity = map[string]analyzer.Severity{}
 		for k, v := range f.Rules.Severity {
@@ -262,6 +268,7 @@ func yamlError(name string, err error) error {
 	msg = strings.Replace(msg, "not found in type config.File", "is not a config key", 1)
 	msg = strings.Replace(msg, "not found in type config.RulesConfig", "is not a key of rules", 1)
 	msg = strings.Replace(msg, "not found in type config.Service", "is not a key of a service", 1)
+	msg = strings.Replace(msg, "not found in type config.Versioning", "is not a key of versioning", 1)
 	return &Error{File: name, Line: line, Msg: msg}
 }
 
