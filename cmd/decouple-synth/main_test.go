@@ -124,6 +124,7 @@ func TestPlantedFindings(t *testing.T) {
 				checked++
 				compare(t, id, wantKeys(exp, id), gotKeys(res, id))
 			}
+			t.Logf("compared planted and reported findings of %d rules", checked)
 			if checked == 0 {
 				t.Fatal("no planted rule is in rules.All()")
 			}
