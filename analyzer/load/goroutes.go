@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
 )
@@ -125,6 +126,7 @@ type routerType struct {
 
 // parseGoRoutes finds the route registrations of the repository.
 func (l *loader) parseGoRoutes(ctx context.Context) {
+	defer l.stats.parser("go-routes", time.Now())
 	dirs := map[string]bool{}
 	routeFiles := map[*input]bool{}
 	for _, in := range l.inputs {

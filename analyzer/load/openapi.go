@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -18,6 +19,7 @@ import (
 // under the per-file time budget. Each load has its own kin-openapi Loader:
 // a Loader keeps unsynchronised state.
 func (l *loader) parseOpenAPI(ctx context.Context) {
+	defer l.stats.parser("openapi", time.Now())
 	docs := l.docsOf(docOpenAPI)
 	if len(docs) == 0 {
 		return

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	protoparser "github.com/yoheimuta/go-protoparser/v4"
 	"github.com/yoheimuta/go-protoparser/v4/parser"
@@ -21,6 +22,7 @@ const maxProtoDepth = 64
 
 // parseProtos parses every .proto input in parallel.
 func (l *loader) parseProtos(ctx context.Context) {
+	defer l.stats.parser("proto", time.Now())
 	var protos []*input
 	for _, in := range l.inputs {
 		if in.kind == kindProto {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strings"
+	"time"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
 )
@@ -14,6 +15,7 @@ var ignoreDirective = []byte("decouple:ignore")
 // comment (//, #, -- or /*) of an input file. A directive covers its own
 // line and the next one, and may name several rules separated by commas.
 func (l *loader) scanSuppressions(ctx context.Context) {
+	defer l.stats.parser("suppressions", time.Now())
 	found := make([][]facts.Suppression, len(l.inputs))
 	l.each(ctx, len(l.inputs), func(i int) {
 		if bytes.Contains(l.inputs[i].data, ignoreDirective) {

@@ -129,6 +129,8 @@ type benchParser struct {
 func benchParsers(l *loader) []benchParser {
 	return []benchParser{
 		{"parse:proto", l.parseProtos, func() { l.repo.Protos = nil }},
+		{"parse:openapi", l.parseOpenAPI, func() { l.repo.OpenAPI, l.repo.Suppressions = nil, nil }},
+		{"parse:go-routes", l.parseGoRoutes, func() { l.repo.GoRoutes, l.repo.UnresolvedGoRoutes = nil, 0 }},
 		{"parse:suppressions", l.scanSuppressions, func() { l.repo.Suppressions = nil }},
 	}
 }

@@ -16,16 +16,22 @@ type runStats struct {
 	render time.Duration
 }
 
-// writeStats prints one line per phase, "name  milliseconds ms", then the
+// writeStats prints one line per phase, "name  milliseconds ms", the
+// parsers indented below parse (their times are part of it), then the
 // total; decouple-bench reads these lines.
 func writeStats(w io.Writer, s *runStats) {
 	fmt.Fprintf(w, "decouple: phase timings (wall clock; %d files, %.1f MB read)\n", s.load.Files, float64(s.load.Bytes)/1e6)
 	total := s.load.Total() + s.rules + s.report + s.render
 	line := func(name string, d time.Duration) {
-		fmt.Fprintf(w, "  %-20s %10.1f ms\n", name, float64(d.Microseconds())/1000)
+		fmt.Fprintf(w, "  %-22s %10.1f ms\n", name, float64(d.Microseconds())/1000)
 	}
 	for _, p := range s.load.Phases {
 		line(p.Name, p.Duration)
+		if p.Name == load.PhaseParse {
+			for _, q := range s.load.Parsers {
+				line("  "+q.Name, q.Duration)
+			}
+		}
 	}
 	line("rules", s.rules)
 	line("score+report", s.report)

@@ -40,12 +40,22 @@ func TestStats(t *testing.T) {
 	if len(order) == 0 || order[len(order)-1] != "total" {
 		t.Errorf("total is not the last line: %v", order)
 	}
-	sum := 0.0
+	sum, parsers := 0.0, 0.0
 	for _, name := range order[:len(order)-1] {
+		if strings.HasPrefix(name, "parse:") {
+			parsers += ms[name]
+			continue
+		}
 		sum += ms[name]
 	}
 	if diff := sum - ms["total"]; diff > 0.5 || diff < -0.5 {
 		t.Errorf("phases add up to %.1f ms, total says %.1f ms", sum, ms["total"])
+	}
+	if _, ok := ms["parse:proto"]; !ok {
+		t.Errorf("no parse:proto line in:\n%s", errs)
+	}
+	if parsers > ms["parse"]+0.5 {
+		t.Errorf("the parsers take %.1f ms, more than the parse phase (%.1f ms)", parsers, ms["parse"])
 	}
 	if !strings.Contains(errs, "files,") {
 		t.Errorf("no file count in:\n%s", errs)
