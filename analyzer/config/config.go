@@ -172,7 +172,10 @@ func (f *File) problems(root *yaml.Node) []*Error {
 		}
 	}
 	if err := f.Versioning.validate(f.Path, line); err != nil {
-		return err
+		var ce *Error
+		if errors.As(err, &ce) {
+			out = append(out, ce)
+		}
 	}
 	names := map[string]bool{}
 	for i, s := range f.Services {
