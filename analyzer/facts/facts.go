@@ -56,6 +56,8 @@ type Repo struct {
 
 	// Workloads are compose services and Kubernetes workloads.
 	Workloads []*Workload
+	// KubeServices are the Kubernetes Services, for host name resolution.
+	KubeServices []*KubeService
 }
 
 // Service is one deployable unit of the repository.

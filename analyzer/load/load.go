@@ -103,6 +103,7 @@ type loader struct {
 	byPath map[string]*input
 	byDir  map[string][]*input // inputs directly in each directory
 	docs   []*yamlDoc
+	work   []*workload // compose and Kubernetes workloads, with env in clear
 
 	mu sync.Mutex // guards repo.Problems and repo.Suppressions during parse
 }
@@ -199,6 +200,7 @@ func (l *loader) guard(file string, fn func()) {
 func (l *loader) parse(ctx context.Context) {
 	l.parseProtos(ctx)
 	l.scanSuppressions(ctx)
+	l.parseWorkloads(ctx)
 }
 
 // finish attributes files to services and puts every list in its stable order.
@@ -221,6 +223,7 @@ func (l *loader) finish() {
 	for _, p := range repo.Protos {
 		p.Service = repo.ServiceOf(p.Path)
 	}
+	sortWorkloadFacts(repo)
 	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)
 }
 
