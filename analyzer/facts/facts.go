@@ -58,6 +58,14 @@ type Repo struct {
 	Workloads []*Workload
 	// KubeServices are the Kubernetes Services, for host name resolution.
 	KubeServices []*KubeService
+
+	// Datastore facts: references, the logical databases they lead to
+	// (graph nodes), service→datastore edges, tables, migration folders.
+	DatastoreRefs  []*DatastoreRef
+	Datastores     []*Datastore
+	DatastoreEdges []*DatastoreEdge
+	Tables         []*TableRef
+	Migrations     []*MigrationDir
 }
 
 // Service is one deployable unit of the repository.

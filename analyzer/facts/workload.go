@@ -17,7 +17,8 @@ type Workload struct {
 	// ImageRaw is the image as written, before interpolation (e.g.
 	// "shop/orders:${TAG}").
 	ImageRaw string
-	// Build is the compose build context, repo-relative ("" when none).
+	// Build is the compose build context, repo-relative ("." for the
+	// repository root, "" when none).
 	Build string
 	// Datastore is true when the image runs a database, cache or broker.
 	Datastore bool

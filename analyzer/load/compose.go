@@ -279,6 +279,9 @@ func (l *loader) composeWorkload(p *composeProject, mainFile, envFile string, pr
 	w.Datastore = IsDatastoreImage(svc.Image)
 	if svc.Build != nil && svc.Build.Context != "" && !isRemoteContext(svc.Build.Context) {
 		w.Build = cleanDir(path.Join(p.dir, svc.Build.Context))
+		if w.Build == "" {
+			w.Build = "."
+		}
 	}
 	w.Service = l.composeService(svc, w)
 	if len(svc.Labels) > 0 {

@@ -201,6 +201,7 @@ func (l *loader) parse(ctx context.Context) {
 	l.parseProtos(ctx)
 	l.scanSuppressions(ctx)
 	l.parseWorkloads(ctx)
+	l.parseDatastores(ctx)
 }
 
 // finish attributes files to services and puts every list in its stable order.
@@ -224,6 +225,7 @@ func (l *loader) finish() {
 		p.Service = repo.ServiceOf(p.Path)
 	}
 	sortWorkloadFacts(repo)
+	sortDataFacts(repo)
 	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)
 }
 
