@@ -280,6 +280,17 @@ func (l *loader) resolveRefs(raws []rawRef, hosts *hostTable) ([]*facts.Datastor
 	}
 	seen := map[string]bool{}
 	var out []keyed
+	// A host whose engine some reference states lends it to the references
+	// that give only host and database (DB_HOST, db.name).
+	hostEngines := map[string]map[string]bool{}
+	for _, r := range raws {
+		if r.d.engine != "" {
+			if hostEngines[r.d.host] == nil {
+				hostEngines[r.d.host] = map[string]bool{}
+			}
+			hostEngines[r.d.host][r.d.engine] = true
+		}
+	}
 	for _, r := range raws {
 		d := r.d
 		if ext, ok := hosts.external[d.host]; ok {
@@ -294,6 +305,9 @@ func (l *loader) resolveRefs(raws []rawRef, hosts *hostTable) ([]*facts.Datastor
 		}
 		if d.engine == "" {
 			d.engine = enginePorts[d.port]
+		}
+		if e := hostEngines[r.d.host]; d.engine == "" && len(e) == 1 {
+			d.engine = sortedKeys(e)[0]
 		}
 		if d.engine == "" {
 			continue
