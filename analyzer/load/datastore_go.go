@@ -427,7 +427,7 @@ func snakePlural(typ string) string {
 	var b strings.Builder
 	for i, r := range typ {
 		if r >= 'A' && r <= 'Z' {
-			if i > 0 && !(typ[i-1] >= 'A' && typ[i-1] <= 'Z') {
+			if i > 0 && (typ[i-1] < 'A' || typ[i-1] > 'Z') {
 				b.WriteByte('_')
 			}
 			r += 'a' - 'A'

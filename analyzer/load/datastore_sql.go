@@ -118,11 +118,11 @@ func dollarQuote(s string) (string, int) {
 	if !isIdentText(tag[1:len(tag)-1]) && len(tag) != 2 {
 		return "", 0
 	}
-	close := strings.Index(s[len(tag):], tag)
-	if close < 0 {
+	end = strings.Index(s[len(tag):], tag)
+	if end < 0 {
 		return "", 0
 	}
-	return tag, len(tag) + close + len(tag)
+	return tag, len(tag) + end + len(tag)
 }
 
 func isIdentStart(c byte) bool {
