@@ -52,7 +52,7 @@ func (l *loader) parseCompose(ctx context.Context) {
 	out := make([][]*workload, len(projects))
 	l.each(ctx, len(projects), func(i int) {
 		p := projects[i]
-		l.guard(p.docs[0].in.path, func() { out[i] = l.loadCompose(ctx, p) })
+		out[i], _ = within(l, p.docs[0].in.path, func() []*workload { return l.loadCompose(ctx, p) })
 	})
 	for _, ws := range out {
 		l.work = append(l.work, ws...)

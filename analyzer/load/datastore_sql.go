@@ -178,7 +178,31 @@ var statementStarts = map[string]string{
 // looksLikeSQL reports whether a string literal is a SQL statement, or a
 // fragment of one written in upper-case keywords (" FROM orders WHERE").
 func looksLikeSQL(s string) bool {
-	toks := lexSQL(s)
+	return hasSQLWord(s) && sqlShaped(lexSQL(s))
+}
+
+// sqlWords are the words without which a text names no table.
+var sqlWords = []string{"from", "into", "update", "table", "join", "truncate", "index"}
+
+// hasSQLWord is a cheap first test: does s hold, in any case, a word that
+// introduces a table name?
+func hasSQLWord(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		c := s[i] | 0x20
+		if c != 'f' && c != 'i' && c != 'u' && c != 't' && c != 'j' {
+			continue
+		}
+		for _, w := range sqlWords {
+			if len(s)-i >= len(w) && strings.EqualFold(s[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sqlShaped is looksLikeSQL over tokens already lexed.
+func sqlShaped(toks []sqlToken) bool {
 	first := -1
 	for i, t := range toks {
 		if t.kind == 'w' {
@@ -232,8 +256,10 @@ var noFromFuncs = map[string]bool{"EXTRACT": true, "SUBSTRING": true, "TRIM": tr
 // REFERENCES, CREATE/ALTER/DROP TABLE and CREATE INDEX ... ON, with schema
 // qualification. Common table expressions and temporary tables are left
 // out.
-func sqlTables(s string) []sqlTable {
-	toks := lexSQL(s)
+func sqlTables(s string) []sqlTable { return tablesOf(lexSQL(s)) }
+
+// tablesOf is sqlTables over tokens already lexed.
+func tablesOf(toks []sqlToken) []sqlTable {
 	ctes := map[string]bool{}
 	for i := 0; i+2 < len(toks); i++ {
 		if (toks[i].kind == 'w' || toks[i].kind == 'q') && toks[i+1].upper == "AS" && toks[i+2].text == "(" {
