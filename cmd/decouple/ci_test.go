@@ -406,11 +406,11 @@ func configSchema(t *testing.T) *jsonschema.Schema {
 // finding; one for another service set does not.
 func TestConfigExclusion(t *testing.T) {
 	dir := copyTree(t, demo)
-	write(t, dir, ".decouple.yaml", "version: 1\nexclusions:\n  - rule: API102\n    services: [orders]\n    reason: frozen until v1\n")
+	write(t, dir, ".decouple.yaml", "version: 1\nrules:\n  use: [API102]\nexclusions:\n  - rule: API102\n    services: [orders]\n    reason: frozen until v1\n")
 	if got, code, errs := jsonFindings(t, "check", dir); len(got) != 0 || code != 0 {
 		t.Errorf("excluded: %v, exit %d: %s", got, code, errs)
 	}
-	write(t, dir, ".decouple.yaml", "version: 1\nexclusions:\n  - rule: API102\n    services: [users]\n    reason: not this one\n")
+	write(t, dir, ".decouple.yaml", "version: 1\nrules:\n  use: [API102]\nexclusions:\n  - rule: API102\n    services: [users]\n    reason: not this one\n")
 	if got, _, _ := jsonFindings(t, "check", dir); len(got) != 1 {
 		t.Errorf("an exclusion of another service dropped %v", got)
 	}
@@ -418,7 +418,7 @@ func TestConfigExclusion(t *testing.T) {
 
 func TestPathPrefix(t *testing.T) {
 	got, _, _ := jsonFindings(t, "check", "--path-prefix", "./testdata/demo/", demo)
-	if strings.Join(got, ",") != "API102 testdata/demo/orders/api/orders.proto" {
+	if strings.Join(got, ",") != "DATA101 testdata/demo/compose.yaml,API102 testdata/demo/orders/api/orders.proto,DATA102 testdata/demo/orders/internal/store/store.go" {
 		t.Errorf("prefixed findings %v", got)
 	}
 	if code, _, _ := decouple(t, "check", "--path-prefix", "../up", demo); code != exitUsage {
