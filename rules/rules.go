@@ -7,6 +7,7 @@ import (
 
 	"github.com/decouplehq/decouple/analyzer"
 	"github.com/decouplehq/decouple/rules/api"
+	"github.com/decouplehq/decouple/rules/data"
 	"github.com/decouplehq/decouple/rules/load"
 )
 
@@ -15,6 +16,7 @@ import (
 func All() []*analyzer.Rule {
 	all := []*analyzer.Rule{
 		api.UnversionedOpenAPI, api.UnversionedProtoPackage, api.InconsistentVersioning, api.UnversionedHTTPMapping, api.UnversionedGoRoute,
+		data.SharedDatabase, data.SharedTable, data.SharedSchemaMigrations, data.SharedDatabaseServer,
 		load.UnreadableInput,
 	}
 	all = append(all, analyzer.DriverRules()...)

@@ -66,6 +66,16 @@ type Repo struct {
 	OpenAPI            []*OpenAPISpec
 	GoRoutes           []*GoRoute
 	UnresolvedGoRoutes int
+	// KubeServices are the Kubernetes Services, for host name resolution.
+	KubeServices []*KubeService
+
+	// Datastore facts: references, the logical databases they lead to
+	// (graph nodes), service→datastore edges, tables, migration folders.
+	DatastoreRefs  []*DatastoreRef
+	Datastores     []*Datastore
+	DatastoreEdges []*DatastoreEdge
+	Tables         []*TableRef
+	Migrations     []*MigrationDir
 }
 
 // Service is one deployable unit of the repository.

@@ -120,6 +120,7 @@ type loader struct {
 	byPath map[string]*input
 	byDir  map[string][]*input // inputs directly in each directory
 	docs   []*yamlDoc
+	work   []*workload // compose and Kubernetes workloads, with env in clear
 
 	mu       sync.Mutex // guards repo.Problems and repo.Incomplete while parsers run
 	finished bool       // set once finish starts: late reports of abandoned parsers are dropped
@@ -225,6 +226,8 @@ func (l *loader) parse(ctx context.Context) {
 	l.parseOpenAPI(ctx)
 	l.parseGoRoutes(ctx)
 	l.scanSuppressions(ctx)
+	l.parseWorkloads(ctx)
+	l.parseDatastores(ctx)
 }
 
 // finish attributes files to services and puts every list in its stable order.
@@ -253,6 +256,8 @@ func (l *loader) finish() {
 	for _, p := range repo.Protos {
 		p.Service = owner.ServiceOf(p.Path)
 	}
+	sortWorkloadFacts(repo)
+	sortDataFacts(repo)
 	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)
 }
 

@@ -36,7 +36,9 @@ func loadDir(t testing.TB, dir string) *facts.Repo {
 	return repo
 }
 
-func at(f string, line, col int) facts.Position { return facts.Position{File: f, Line: line, Col: col} }
+func posAt(f string, line, col int) facts.Position {
+	return facts.Position{File: f, Line: line, Col: col}
+}
 
 func TestOpenAPIPositions(t *testing.T) {
 	dir := writeRepo(t, t.TempDir(), map[string]string{
@@ -88,10 +90,10 @@ components:
 	}
 	o := repo.OpenAPI[0]
 	const f = "services/orders/openapi.yaml"
-	if o.Path != f || o.Service != "orders" || o.Version != "3.0" || !o.Loaded || o.Pos != at(f, 1, 1) {
+	if o.Path != f || o.Service != "orders" || o.Version != "3.0" || !o.Loaded || o.Pos != posAt(f, 1, 1) {
 		t.Errorf("spec header: %+v", o)
 	}
-	if len(o.Servers) != 2 || o.Servers[0].Pos != at(f, 4, 5) || o.Servers[1].Pos != at(f, 8, 5) ||
+	if len(o.Servers) != 2 || o.Servers[0].Pos != posAt(f, 4, 5) || o.Servers[1].Pos != posAt(f, 8, 5) ||
 		o.Servers[0].Variables[0] != (facts.ServerVariable{Name: "host", Default: "api.acme.com"}) {
 		t.Errorf("servers: %+v", o.Servers)
 	}
@@ -108,12 +110,12 @@ components:
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("operations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if s := o.Operations[1].Servers; len(s) != 1 || s[0].URL != "/internal" || s[0].Pos != at(f, 24, 18) {
+	if s := o.Operations[1].Servers; len(s) != 1 || s[0].URL != "/internal" || s[0].Pos != posAt(f, 24, 18) {
 		t.Errorf("operation servers: %+v", s)
 	}
 	p := repo.OpenAPI[1]
-	if p.Version != "2.0" || p.BasePath != "/api/v2.0" || p.BasePathPos != at("services/pay/swagger.json", 4, 3) ||
-		len(p.Operations) != 1 || p.Operations[0].Pos != at("services/pay/swagger.json", 5, 22) {
+	if p.Version != "2.0" || p.BasePath != "/api/v2.0" || p.BasePathPos != posAt("services/pay/swagger.json", 4, 3) ||
+		len(p.Operations) != 1 || p.Operations[0].Pos != posAt("services/pay/swagger.json", 5, 22) {
 		t.Errorf("swagger spec: %+v", p)
 	}
 }
@@ -211,7 +213,7 @@ func TestRefChainLimit(t *testing.T) {
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("load took %v, want under a second", d)
 	}
-	if len(repo.Problems) != 1 || repo.Problems[0].Pos != at("api/openapi.yaml", 9, 49) ||
+	if len(repo.Problems) != 1 || repo.Problems[0].Pos != posAt("api/openapi.yaml", 9, 49) ||
 		!strings.Contains(repo.Problems[0].Message, "a chain of more than 128 nested $refs starts here") {
 		t.Errorf("problems: %+v", repo.Problems)
 	}
@@ -228,7 +230,7 @@ func TestRefCountLimit(t *testing.T) {
 	}
 	dir := writeRepo(t, t.TempDir(), map[string]string{"openapi.yaml": b.String()})
 	repo := loadDir(t, dir)
-	want := at("openapi.yaml", 7+maxSpecRefs, 14)
+	want := posAt("openapi.yaml", 7+maxSpecRefs, 14)
 	if len(repo.Problems) != 1 || repo.Problems[0].Pos != want || !strings.Contains(repo.Problems[0].Message, "more than 20000 $refs") {
 		t.Errorf("problems: %+v, want one at %v", repo.Problems, want)
 	}
