@@ -141,7 +141,7 @@ func (r *Repo) ServiceOf(p string) string {
 			if d == "" {
 				continue
 			}
-			if (p == d || strings.HasPrefix(p, d+"/")) && len(d) > bestLen {
+			if len(d) > bestLen && strings.HasPrefix(p, d) && (len(p) == len(d) || p[len(d)] == '/') {
 				best, bestLen = s.Name, len(d)
 			}
 		}

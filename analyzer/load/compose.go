@@ -121,8 +121,9 @@ func (l *loader) loadCompose(ctx context.Context, p *composeProject) []*workload
 		return nil
 	}
 	var out []*workload
-	for _, name := range sortedKeys(project.AllServices()) {
-		svc := project.AllServices()[name]
+	all := project.AllServices() // builds a new map on every call
+	for _, name := range sortedKeys(all) {
+		svc := all[name]
 		out = append(out, l.composeWorkload(p, mainFile, envFile, env, svc, unresolved))
 	}
 	return out
@@ -394,11 +395,11 @@ func isRemoteContext(c string) bool {
 func (l *loader) composeService(svc types.ServiceConfig, w *facts.Workload, composeDir string) string {
 	if w.Build != "" {
 		if svc.Build.Dockerfile != "" && !path.IsAbs(svc.Build.Dockerfile) {
-			if s := l.repo.ServiceOf(path.Dir(cleanDir(path.Join(w.Build, svc.Build.Dockerfile)))); s != "" {
+			if s := l.serviceOf(path.Dir(cleanDir(path.Join(w.Build, svc.Build.Dockerfile)))); s != "" {
 				return s
 			}
 		}
-		if s := l.repo.ServiceOf(w.Build); s != "" {
+		if s := l.serviceOf(w.Build); s != "" {
 			return s
 		}
 	}
@@ -434,7 +435,7 @@ func (l *loader) serviceOfWorkdir(svc types.ServiceConfig, composeDir string) st
 			continue
 		}
 		dir := cleanDir(path.Join(composeDir, v.Source, strings.TrimPrefix(wd, t)))
-		if s := l.repo.ServiceOf(dir); s != "" {
+		if s := l.serviceOf(dir); s != "" {
 			return s
 		}
 	}

@@ -53,7 +53,7 @@ func (l *loader) parseDatastores(ctx context.Context) {
 	scans := make([]goScan, len(goFiles))
 	l.each(ctx, len(goFiles), func(i int) {
 		in := goFiles[i]
-		scans[i], _ = within(l, in.path, func() goScan { return scanGo(in, l.repo.ServiceOf(in.path)) })
+		scans[i], _ = within(l, in.path, func() goScan { return scanGo(in, l.serviceOf(in.path)) })
 	})
 	goPaths := map[string][]pathHit{}
 	var hits []tableHit
@@ -70,7 +70,7 @@ func (l *loader) parseDatastores(ctx context.Context) {
 	sqlHits := make([][]tableHit, len(sqlFiles))
 	l.each(ctx, len(sqlFiles), func(i int) {
 		in := sqlFiles[i]
-		svc, source := l.repo.ServiceOf(in.path), "sql"
+		svc, source := l.serviceOf(in.path), "sql"
 		if d := inMigrationDir(migrations, in.path); d != nil {
 			source = "migration"
 			if svc == "" {

@@ -24,7 +24,7 @@ func (l *loader) configRefs() []rawRef {
 		if ignoredForData(in.path) {
 			continue
 		}
-		svc := l.repo.ServiceOf(in.path)
+		svc := l.serviceOf(in.path)
 		switch in.kind {
 		case kindEnv:
 			if svc != "" {
@@ -44,7 +44,7 @@ func (l *loader) configRefs() []rawRef {
 			out = append(out, l.helmRefs(d)...)
 			continue
 		}
-		if svc := l.repo.ServiceOf(d.in.path); svc != "" {
+		if svc := l.serviceOf(d.in.path); svc != "" {
 			var settings []setting
 			flattenYAML(d, d.root, "", 0, &settings)
 			out = append(out, refsFromSettings(settings, svc, "config", "")...)
@@ -210,7 +210,7 @@ func isHelmValues(l *loader, p string) bool {
 // values to that service.
 func (l *loader) helmRefs(d *yamlDoc) []rawRef {
 	dir := path.Dir(d.in.path)
-	chartSvc := l.repo.ServiceOf(d.in.path)
+	chartSvc := l.serviceOf(d.in.path)
 	if chartSvc == "" {
 		for _, name := range []string{l.chartName(dir), path.Base(dir)} {
 			if s := l.repo.ServiceByName(name); name != "" && s != nil {

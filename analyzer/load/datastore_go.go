@@ -121,7 +121,7 @@ func worthScanning(data []byte) bool {
 			return true
 		}
 	}
-	return hasSQLWord(string(data))
+	return hasSQLWordIn(data)
 }
 
 // goLiterals returns the string literals of a Go file, with those joined by

@@ -79,7 +79,7 @@ func (l *loader) findMigrations() map[string]*facts.MigrationDir {
 		}
 	}
 	for _, d := range dirs {
-		d.Service = l.repo.ServiceOf(d.Dir + "/x")
+		d.Service = l.serviceOf(d.Dir + "/x")
 		if d.Service != "" {
 			d.Users = append(d.Users, facts.MigrationUse{Service: d.Service, How: "owner", Pos: d.Pos})
 		}
@@ -109,7 +109,7 @@ func (l *loader) sqlcConfigs() []sqlcConfig {
 		if !strings.HasPrefix(base, "sqlc.") || ignoredForData(d.in.path) {
 			continue
 		}
-		sc := sqlcConfig{in: d.in, service: l.repo.ServiceOf(d.in.path)}
+		sc := sqlcConfig{in: d.in, service: l.serviceOf(d.in.path)}
 		for _, key := range []string{"sql", "packages"} {
 			for _, entry := range items(get(d.root, key)) {
 				schema := get(entry, "schema")
@@ -174,7 +174,7 @@ func (l *loader) migrationUsers(dirs map[string]*facts.MigrationDir, goPaths map
 		dir.Users = append(dir.Users, facts.MigrationUse{Service: svc, How: how, Pos: pos})
 	}
 	for _, file := range sortedKeys(goPaths) {
-		svc := l.repo.ServiceOf(file)
+		svc := l.serviceOf(file)
 		root := ""
 		if s := l.repo.ServiceByName(svc); s != nil {
 			root = s.Root
@@ -201,7 +201,7 @@ func (l *loader) migrationUsers(dirs map[string]*facts.MigrationDir, goPaths map
 		case kindDockerfile:
 			l.dockerfileUsers(in, dirs, add)
 		case kindMakefile:
-			svc := l.repo.ServiceOf(in.path)
+			svc := l.serviceOf(in.path)
 			if svc == "" {
 				continue
 			}
@@ -231,7 +231,7 @@ func (l *loader) migrationUsers(dirs map[string]*facts.MigrationDir, goPaths map
 // to every build context that uses it, its own folder and the root.
 func (l *loader) dockerfileUsers(in *input, dirs map[string]*facts.MigrationDir,
 	add func(*facts.MigrationDir, string, string, facts.Position)) {
-	svc := l.repo.ServiceOf(in.path)
+	svc := l.serviceOf(in.path)
 	bases := []string{path.Dir(in.path), ""}
 	for _, w := range l.work {
 		if w.fact.Build == "" {

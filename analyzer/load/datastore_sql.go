@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"strings"
 )
 
@@ -186,14 +187,18 @@ var sqlWords = []string{"from", "into", "update", "table", "join", "truncate", "
 
 // hasSQLWord is a cheap first test: does s hold, in any case, a word that
 // introduces a table name?
-func hasSQLWord(s string) bool {
+func hasSQLWord(s string) bool { return hasSQLWordIn(s) }
+
+// hasSQLWordIn is hasSQLWord for a string or a byte slice, so that whole
+// files are tested without a copy.
+func hasSQLWordIn[T string | []byte](s T) bool {
 	for i := 0; i+4 <= len(s); i++ {
 		c := s[i] | 0x20
 		if c != 'f' && c != 'i' && c != 'u' && c != 't' && c != 'j' {
 			continue
 		}
 		for _, w := range sqlWords {
-			if len(s)-i >= len(w) && strings.EqualFold(s[i:i+len(w)], w) {
+			if len(s)-i >= len(w) && bytes.EqualFold([]byte(s[i:i+len(w)]), []byte(w)) {
 				return true
 			}
 		}

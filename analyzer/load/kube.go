@@ -195,7 +195,7 @@ func (l *loader) kubeServiceOf(w *facts.Workload) string {
 			return s.Name
 		}
 	}
-	if s := l.repo.ServiceOf(w.Pos.File); s != "" {
+	if s := l.serviceOf(w.Pos.File); s != "" {
 		return s
 	}
 	if s := l.serviceOfImage(w.Image); s != "" {

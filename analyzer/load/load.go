@@ -99,7 +99,10 @@ func RepoStats(ctx context.Context, root string, opts Options) (*facts.Repo, *St
 	}
 	l.stats.add(PhaseRead, start)
 	l.stats.time(PhaseClassify, func() { l.classify(ctx) })
-	l.stats.time(PhaseDiscover, l.discover)
+	l.stats.time(PhaseDiscover, func() {
+		l.discover()
+		l.owner = l.repo.NewServiceIndex()
+	})
 	l.stats.time(PhaseParse, func() { l.parse(ctx) })
 	if err := ctx.Err(); err != nil {
 		l.incomplete("deadline reached before every file was parsed: " + err.Error())
@@ -115,6 +118,7 @@ type loader struct {
 	opts  *Options
 	repo  *facts.Repo
 	stats *Stats // the phase timings
+	owner *facts.ServiceIndex // attributes paths to services, once discovered
 
 	inputs []*input // read, text, in path order
 	byPath map[string]*input
@@ -236,9 +240,8 @@ func (l *loader) finish() {
 	l.finished = true
 	l.mu.Unlock()
 	repo := l.repo
-	owner := repo.NewServiceIndex()
 	for _, in := range l.inputs {
-		repo.Files = append(repo.Files, &facts.File{Path: in.path, Service: owner.ServiceOf(in.path), Kind: in.kind})
+		repo.Files = append(repo.Files, &facts.File{Path: in.path, Service: l.serviceOf(in.path), Kind: in.kind})
 	}
 	sort.Slice(repo.Files, func(i, j int) bool { return repo.Files[i].Path < repo.Files[j].Path })
 	sort.Slice(repo.Skipped, func(i, j int) bool { return repo.Skipped[i].File < repo.Skipped[j].File })
@@ -254,11 +257,19 @@ func (l *loader) finish() {
 	sort.Slice(repo.Protos, func(i, j int) bool { return repo.Protos[i].Path < repo.Protos[j].Path })
 	sortAPIs(repo)
 	for _, p := range repo.Protos {
-		p.Service = owner.ServiceOf(p.Path)
+		p.Service = l.serviceOf(p.Path)
 	}
 	sortWorkloadFacts(repo)
 	sortDataFacts(repo)
 	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)
+}
+
+// serviceOf is repo.ServiceOf through the index built after discovery.
+func (l *loader) serviceOf(p string) string {
+	if l.owner == nil {
+		return l.repo.ServiceOf(p)
+	}
+	return l.owner.ServiceOf(p)
 }
 
 func matchGlobs(globs []string, p string) bool {

@@ -348,9 +348,10 @@ func nodePos(file string, n *yaml.Node) facts.Position {
 // sortAPIs puts the API facts in their stable order and attributes them to
 // services.
 func sortAPIs(repo *facts.Repo) {
+	owner := repo.NewServiceIndex()
 	sort.Slice(repo.OpenAPI, func(i, j int) bool { return repo.OpenAPI[i].Pos.Less(repo.OpenAPI[j].Pos) })
 	for _, s := range repo.OpenAPI {
-		s.Service = repo.ServiceOf(s.Path)
+		s.Service = owner.ServiceOf(s.Path)
 	}
 	sort.SliceStable(repo.GoRoutes, func(i, j int) bool {
 		a, b := repo.GoRoutes[i], repo.GoRoutes[j]
@@ -364,7 +365,7 @@ func sortAPIs(repo *facts.Repo) {
 	})
 	repo.UnresolvedGoRoutes = 0
 	for _, r := range repo.GoRoutes {
-		r.Service = repo.ServiceOf(r.Pos.File)
+		r.Service = owner.ServiceOf(r.Pos.File)
 		if !r.Resolved {
 			repo.UnresolvedGoRoutes++
 		}
