@@ -43,6 +43,12 @@ var schemeEngines = map[string]string{
 // nothing but s: no environment, no service file, no ~/.pgpass. ok is false
 // when s is none of these or names no usable host.
 func parseDSN(s string) (d dsn, ok bool) {
+	// Every form below needs one of these: jdbc: and URLs a colon, the
+	// go-sql-driver form "@" or "(", ADO and libpq strings "=". Most string
+	// literals of a Go file have none and stop here.
+	if !strings.ContainsAny(s, ":=@(") {
+		return dsn{}, false
+	}
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 4096 || strings.ContainsAny(s, "\n\r") {
 		return dsn{}, false
