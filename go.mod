@@ -14,6 +14,8 @@ require (
 	github.com/spf13/pflag v1.0.9 // indirect
 	github.com/yoheimuta/go-protoparser/v4 v4.14.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	golang.org/x/mod v0.42.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/tools v0.52.0 // indirect
 )

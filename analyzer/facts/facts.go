@@ -56,6 +56,14 @@ type Repo struct {
 
 	// Workloads are compose services and Kubernetes workloads.
 	Workloads []*Workload
+
+	// Go code: modules, workspaces, packages (sorted by directory), the
+	// composition roots, and the cross-service code edges (code.go).
+	GoModules        []*GoModule
+	GoWorks          []*GoWork
+	GoPackages       []*GoPackage
+	CompositionRoots []*CompositionRoot
+	CodeEdges        []CodeEdge
 }
 
 // Service is one deployable unit of the repository.

@@ -38,6 +38,9 @@ type Options struct {
 	Services []ServiceDecl
 	// Workers bounds the parallel parsers (0 means GOMAXPROCS).
 	Workers int
+	// GoLoader picks how Go packages are read: GoLoaderParser ("" too) or
+	// GoLoaderPackages (see gocode.go).
+	GoLoader string
 }
 
 // ServiceDecl is a service declared in the config.
@@ -197,6 +200,7 @@ func (l *loader) guard(file string, fn func()) {
 
 // parse runs every per-kind parser over the inputs.
 func (l *loader) parse(ctx context.Context) {
+	l.parseGo(ctx)
 	l.parseProtos(ctx)
 	l.scanSuppressions(ctx)
 }
@@ -221,6 +225,7 @@ func (l *loader) finish() {
 	for _, p := range repo.Protos {
 		p.Service = repo.ServiceOf(p.Path)
 	}
+	l.codeEdges()
 	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)
 }
 
