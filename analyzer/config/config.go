@@ -27,6 +27,9 @@ type File struct {
 	Rules    RulesConfig `yaml:"rules"`
 	FailOn   string      `yaml:"fail_on"`
 	Exclude  []string    `yaml:"exclude"`
+	// Contracts and CommonProtos tune the CODE rules (analyzer.CodeSettings).
+	Contracts    map[string][]string `yaml:"contracts"`
+	CommonProtos []string            `yaml:"common_protos"`
 
 	// Path is where the file was read from ("" for the defaults).
 	Path string `yaml:"-"`
@@ -154,6 +157,9 @@ func (f *File) validate(root *yaml.Node) error {
 			return &Error{File: f.Path, Line: line("rules", "severity", k), Msg: err.Error()}
 		}
 	}
+	if err := f.codeSettings().Validate(); err != nil {
+		return &Error{File: f.Path, Line: line("contracts"), Msg: err.Error()}
+	}
 	names := map[string]bool{}
 	for i, s := range f.Services {
 		l := 0
@@ -216,6 +222,7 @@ func (f *File) Policy(presets map[string][]string) (analyzer.Policy, error) {
 		Ignore: f.Rules.Ignore, IgnoreOnly: f.Rules.IgnoreOnly,
 		Settings: analyzer.DefaultSettings(),
 	}
+	p.Settings.Code = f.codeSettings()
 	if len(f.Rules.Severity) > 0 {
 		p.Severity = map[string]analyzer.Severity{}
 		for k, v := range f.Rules.Severity {
@@ -306,4 +313,8 @@ func (f *File) ApplyLoad(opts *load.Options, root string) error {
 		opts.Services = append(opts.Services, d)
 	}
 	return nil
+}
+
+func (f *File) codeSettings() analyzer.CodeSettings {
+	return analyzer.CodeSettings{Contracts: f.Contracts, CommonProtos: f.CommonProtos}
 }
