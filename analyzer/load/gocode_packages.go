@@ -151,7 +151,11 @@ func (l *loader) goList(ctx context.Context, run goRun, known map[string]bool) (
 	}
 	pkgs, err := packages.Load(cfg, run.patterns...)
 	if err != nil {
-		return nil, "go command failed, read with go/parser: " + firstLine(err.Error())
+		msg := err.Error()
+		if i := strings.LastIndex(msg, "stderr: "); i >= 0 {
+			msg = msg[i+len("stderr: "):]
+		}
+		return nil, "go command failed, read with go/parser: " + firstLine(strings.TrimPrefix(msg, "go: "))
 	}
 	roots := []string{l.repo.Root}
 	if real, err := filepath.EvalSymlinks(l.repo.Root); err == nil && real != l.repo.Root {
