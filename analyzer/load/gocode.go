@@ -174,8 +174,9 @@ func (l *loader) resolveImports(mods *modIndex, listed map[string]*listedPkg) {
 		}
 	}
 	r := &resolver{mods: mods, dirs: dirs, cache: map[[2]string]string{}}
+	svcOf := newSvcIndex(l.repo.Services)
 	for _, p := range l.repo.GoPackages {
-		p.Service = l.repo.ServiceOf(p.Dir)
+		p.Service = svcOf.of(p.Dir)
 		from := mods.moduleOf(p.Dir)
 		lp := listed[p.Dir]
 		for i := range p.Imports {
@@ -218,8 +219,9 @@ func (l *loader) compositionRoots() {
 		}
 	}
 	if dropped {
+		svcOf := newSvcIndex(repo.Services)
 		for _, p := range repo.GoPackages {
-			p.Service = repo.ServiceOf(p.Dir)
+			p.Service = svcOf.of(p.Dir)
 		}
 	}
 	for _, p := range repo.GoPackages {
@@ -242,7 +244,11 @@ func (l *loader) importedServices(p *facts.GoPackage) ([]string, []facts.Positio
 		if imp.Test || imp.Dir == "" {
 			continue
 		}
-		s := l.repo.ServiceOf(imp.Dir)
+		t := l.repo.GoPackageByDir(imp.Dir)
+		if t == nil {
+			continue
+		}
+		s := t.Service
 		if s == "" || s == p.Service {
 			continue
 		}

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"path"
 	"sort"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
@@ -11,6 +12,7 @@ import (
 // naming another service's code. It runs once services and owners are final.
 func (l *loader) codeEdges() {
 	repo := l.repo
+	svcOf := newSvcIndex(repo.Services)
 	var edges []facts.CodeEdge
 	add := func(kind, from, to, target string, at facts.Position, test bool) {
 		if from != "" && to != "" && from != to {
@@ -20,7 +22,7 @@ func (l *loader) codeEdges() {
 	for _, p := range repo.GoPackages {
 		for _, imp := range p.Imports {
 			if imp.Dir != "" {
-				add(facts.EdgeGoImport, p.Service, repo.ServiceOf(imp.Dir), imp.Path, imp.Pos, imp.Test)
+				add(facts.EdgeGoImport, p.Service, svcOf.of(imp.Dir), imp.Path, imp.Pos, imp.Test)
 			}
 		}
 	}
@@ -67,4 +69,34 @@ func (l *loader) codeEdges() {
 	sort.Slice(repo.CompositionRoots, func(i, j int) bool {
 		return repo.CompositionRoots[i].Package < repo.CompositionRoots[j].Package
 	})
+}
+
+// svcIndex maps each service directory to its service: the lookup of
+// Repo.ServiceOf (the deepest owning directory wins) in a few map probes.
+type svcIndex map[string]string
+
+func newSvcIndex(svcs []*facts.Service) svcIndex {
+	x := svcIndex{}
+	for _, s := range svcs {
+		for _, d := range s.Dirs {
+			if _, taken := x[d]; d != "" && !taken {
+				x[d] = s.Name
+			}
+		}
+	}
+	return x
+}
+
+// of returns the service owning the repo-relative path p, or "".
+func (x svcIndex) of(p string) string {
+	for {
+		if s, ok := x[p]; ok {
+			return s
+		}
+		parent := path.Dir(p)
+		if parent == p || parent == "." || parent == "/" {
+			return ""
+		}
+		p = parent
+	}
 }
