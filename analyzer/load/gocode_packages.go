@@ -158,8 +158,8 @@ func (l *loader) goList(ctx context.Context, run goRun, known map[string]bool) (
 		return nil, "go command failed, read with go/parser: " + firstLine(strings.TrimPrefix(msg, "go: "))
 	}
 	roots := []string{l.repo.Root}
-	if real, err := filepath.EvalSymlinks(l.repo.Root); err == nil && real != l.repo.Root {
-		roots = append(roots, real)
+	if resolved, err := filepath.EvalSymlinks(l.repo.Root); err == nil && resolved != l.repo.Root {
+		roots = append(roots, resolved)
 	}
 	out := map[string]*listedPkg{}
 	firstErr := ""

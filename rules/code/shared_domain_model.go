@@ -114,9 +114,9 @@ func sharedUsers(repo *facts.Repo) map[string]map[string]facts.Position {
 	return users
 }
 
-func listNames(names []string, max int) string {
-	if len(names) > max {
-		return strings.Join(names[:max], ", ") + fmt.Sprintf(" and %d more", len(names)-max)
+func listNames(names []string, limit int) string {
+	if len(names) > limit {
+		return strings.Join(names[:limit], ", ") + fmt.Sprintf(" and %d more", len(names)-limit)
 	}
 	return strings.Join(names, ", ")
 }

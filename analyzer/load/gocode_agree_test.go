@@ -1,4 +1,4 @@
-package code_test
+package load_test
 
 import (
 	"context"
@@ -18,17 +18,20 @@ import (
 	"github.com/decouplehq/decouple/rules/ruletest"
 )
 
+// codeFixtures holds the txtar fixtures of the CODE rules.
+const codeFixtures = "../../rules/code/testdata"
+
 // TestLoadersAgree loads every fixture of the CODE rules with the go/parser
 // loader and with the go/packages loader and asserts the same packages and
 // the same intra-repo import graph, that the go command really ran on every
 // module, and that no file of the fixture changed.
 func TestLoadersAgree(t *testing.T) {
-	cases, err := filepath.Glob(filepath.Join("testdata", "*", "*.txtar"))
+	cases, err := filepath.Glob(filepath.Join(codeFixtures, "*", "*.txtar"))
 	if err != nil || len(cases) == 0 {
 		t.Fatalf("no fixtures: %v", err)
 	}
 	for _, c := range cases {
-		name := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(c), "testdata/"), ".txtar")
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(c), filepath.ToSlash(codeFixtures)+"/"), ".txtar")
 		t.Run(name, func(t *testing.T) {
 			ar, err := txtar.ParseFile(c)
 			if err != nil {
