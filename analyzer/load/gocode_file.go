@@ -211,8 +211,8 @@ func satisfiable(expr constraint.Expr, file string) bool {
 			free = append(free, t)
 		}
 	}
-	if len(free) > 12 { // too many to enumerate: assume it can build
-		return true
+	if len(free) > 10 || (len(osTags)+1)*(len(archTags)+1)<<len(free) > 1<<14 {
+		return true // too many combinations to enumerate: assume it can build
 	}
 	sort.Strings(free)
 	osChoices := append(osTags, "")
