@@ -91,7 +91,11 @@ func buildPackages(groups map[string][]*goFile, listed map[string]*listedPkg, mo
 			}
 		}
 		sort.Slice(fs, func(i, j int) bool { return fs[i].in.path < fs[j].in.path })
-		p := &facts.GoPackage{Dir: dir}
+		n := 0
+		for _, f := range fs {
+			n += len(f.imports)
+		}
+		p := &facts.GoPackage{Dir: dir, Files: make([]string, 0, len(fs)), Imports: make([]facts.GoImport, 0, n)}
 		names := map[string]int{}
 		gens := map[string]bool{}
 		for _, f := range fs {

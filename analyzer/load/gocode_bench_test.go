@@ -132,6 +132,14 @@ func benchLoad(b *testing.B, loader string) {
 		if len(r.GoPackages) != benchServices*benchPackages || len(r.Services) != benchServices {
 			b.Fatalf("%d packages in %d services from %d files", len(r.GoPackages), len(r.Services), files)
 		}
+		for _, p := range r.GoPackages {
+			if p.Service == "" {
+				b.Fatalf("package %s is attributed to no service", p.Dir)
+			}
+		}
+		if len(r.CodeEdges) == 0 {
+			b.Fatal("no cross-service edge found")
+		}
 	}
 }
 

@@ -65,6 +65,7 @@ func (l *loader) parseGoFile(in *input) *goFile {
 	}
 	g.pkg = f.Name.Name
 	g.pkgPos = goPos(fset, in.path, f.Package)
+	g.imports = make([]facts.GoImport, 0, len(f.Imports))
 	for _, s := range f.Imports {
 		if s.Path == nil {
 			continue
