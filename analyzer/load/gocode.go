@@ -132,8 +132,8 @@ func buildPackages(groups map[string][]*goFile, listed map[string]*listedPkg, mo
 				p.Name, p.Main = lp.name, lp.name == "main"
 			}
 		}
-		sort.Slice(p.Imports, func(i, j int) bool { return p.Imports[i].Pos.Less(p.Imports[j].Pos) })
-		sort.Slice(p.Models, func(i, j int) bool { return p.Models[i].Pos.Less(p.Models[j].Pos) })
+		// Imports and models are in position order already: files in path
+		// order, each in source order.
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Dir < out[j].Dir })
@@ -177,7 +177,7 @@ func (l *loader) resolveImports(mods *modIndex, listed map[string]*listedPkg) {
 			}
 		}
 	}
-	r := &resolver{mods: mods, dirs: dirs, cache: map[[2]string]string{}}
+	r := &resolver{mods: mods, dirs: dirs, cache: map[*facts.GoModule]map[string]string{}}
 	svcOf := newSvcIndex(l.repo.Services)
 	for _, p := range l.repo.GoPackages {
 		p.Service = svcOf.of(p.Dir)

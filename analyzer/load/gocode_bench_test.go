@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
 )
@@ -118,12 +119,21 @@ func importsFloor(tb testing.TB, dir string) int {
 	return n
 }
 
+// reportCPU adds the CPU milliseconds per operation, measured from start.
+func reportCPU(b *testing.B, start time.Duration) {
+	if d := cpuTime() - start; d > 0 && b.N > 0 {
+		b.ReportMetric(float64(d.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	}
+}
+
 func benchLoad(b *testing.B, loader string) {
 	dir := b.TempDir()
 	files := genMonorepo(b, dir)
 	opts := DefaultOptions()
 	opts.GoLoader = loader
 	b.ResetTimer()
+	start := cpuTime()
+	defer reportCPU(b, start)
 	for b.Loop() {
 		r, err := Repo(context.Background(), dir, opts)
 		if err != nil {
@@ -149,6 +159,8 @@ func BenchmarkGoImportsFloor(b *testing.B) {
 	dir := b.TempDir()
 	genMonorepo(b, dir)
 	b.ResetTimer()
+	start := cpuTime()
+	defer reportCPU(b, start)
 	for b.Loop() {
 		if importsFloor(b, dir) == 0 {
 			b.Fatal("no imports")
@@ -189,6 +201,8 @@ func readBench(b *testing.B) *loader {
 func BenchmarkGoParseFloor(b *testing.B) {
 	l := readBench(b)
 	b.ResetTimer()
+	start := cpuTime()
+	defer reportCPU(b, start)
 	for b.Loop() {
 		l.each(context.Background(), len(l.inputs), func(i int) {
 			if in := l.inputs[i]; in.kind == kindGo {
@@ -207,6 +221,8 @@ func BenchmarkGoFacts(b *testing.B) {
 	l := readBench(b)
 	svcs := l.repo.Services
 	b.ResetTimer()
+	start := cpuTime()
+	defer reportCPU(b, start)
 	for b.Loop() {
 		l.repo = &facts.Repo{Root: l.repo.Root, Services: svcs}
 		l.parseGo(context.Background())

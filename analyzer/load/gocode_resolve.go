@@ -55,7 +55,7 @@ func (x *modIndex) moduleOf(dir string) *facts.GoModule {
 type resolver struct {
 	mods  *modIndex
 	dirs  map[string]bool // every package directory
-	cache map[[2]string]string
+	cache map[*facts.GoModule]map[string]string // by importing module, then import path
 }
 
 // resolve returns the directory of the repository package that an import
@@ -64,16 +64,16 @@ type resolver struct {
 // first, then its workspace, then itself, then any repository module of
 // that path.
 func (r *resolver) resolve(from *facts.GoModule, imp string) string {
-	fromDir := ""
-	if from != nil {
-		fromDir = from.Dir
+	c := r.cache[from]
+	if c == nil {
+		c = map[string]string{}
+		r.cache[from] = c
 	}
-	key := [2]string{fromDir, imp}
-	if d, ok := r.cache[key]; ok {
+	if d, ok := c[imp]; ok {
 		return d
 	}
 	d := r.lookup(from, imp)
-	r.cache[key] = d
+	c[imp] = d
 	return d
 }
 
