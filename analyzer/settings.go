@@ -9,6 +9,8 @@ type Settings struct {
 	Options map[string]map[string]string
 	// Code holds the contracts and common protos of the CODE rules.
 	Code CodeSettings
+	// Versioning is how APIs are expected to carry their major version.
+	Versioning Versioning
 }
 
 // DefaultSettings returns the settings used when the config says nothing.

@@ -21,8 +21,18 @@ type Renderer func(w io.Writer, r *Report, opts Options) error
 
 // formats maps each format name to its renderer.
 var formats = map[string]Renderer{
-	"text": writeText,
-	"json": writeJSON,
+	"text":     writeText,
+	"json":     writeJSON,
+	"html":     writeHTML,
+	"markdown": writeMarkdown,
+	"dot":      writeDOT,
+	"mermaid":  writeMermaid,
+	// CI formats: never coloured.
+	"sarif":      writeSARIF,
+	"github":     writeGitHub,
+	"gitlab":     writeGitLab,
+	"checkstyle": writeCheckstyle,
+	"junit":      writeJUnit,
 }
 
 // Formats returns the names of every format, sorted.

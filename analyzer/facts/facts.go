@@ -67,6 +67,12 @@ type Repo struct {
 	GoPackages       []*GoPackage
 	CompositionRoots []*CompositionRoot
 	CodeEdges        []CodeEdge
+	// OpenAPI are the OpenAPI and Swagger documents; GoRoutes the HTTP routes
+	// registered in Go code, of which UnresolvedGoRoutes could not be worked
+	// out statically.
+	OpenAPI            []*OpenAPISpec
+	GoRoutes           []*GoRoute
+	UnresolvedGoRoutes int
 }
 
 // Service is one deployable unit of the repository.

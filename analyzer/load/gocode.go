@@ -41,11 +41,11 @@ func (l *loader) parseGo(ctx context.Context) {
 			})
 		}
 	}
-	files := make([]*goFile, len(goIns))
+	files := make([]*codeFile, len(goIns))
 	l.each(ctx, len(goIns), func(i int) {
 		l.guard(goIns[i].path, func() { files[i] = l.parseGoFile(goIns[i]) })
 	})
-	groups := map[string][]*goFile{}
+	groups := map[string][]*codeFile{}
 	for _, f := range files {
 		if f != nil && !f.never {
 			groups[f.dir] = append(groups[f.dir], f)
@@ -80,7 +80,7 @@ func goDirBuildable(dir string) bool {
 
 // buildPackages turns the files of each directory into a package. Where the
 // go command listed a package, its file list and names are used.
-func buildPackages(groups map[string][]*goFile, listed map[string]*listedPkg, mods *modIndex) []*facts.GoPackage {
+func buildPackages(groups map[string][]*codeFile, listed map[string]*listedPkg, mods *modIndex) []*facts.GoPackage {
 	var out []*facts.GoPackage
 	for dir, fs := range groups {
 		lp := listed[dir]

@@ -4,5 +4,5 @@ package load
 
 import "time"
 
-// cpuTime is not measured on this platform.
-func cpuTime() time.Duration { return 0 }
+// cpuTimeAll is not measured on this platform.
+func cpuTimeAll() time.Duration { return 0 }

@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// cpuTime is the CPU time used so far by this process and its waited-for
+// cpuTimeAll is the CPU time used so far by this process and its waited-for
 // children (the go command): on a shared machine it varies far less than
 // wall time.
-func cpuTime() time.Duration {
+func cpuTimeAll() time.Duration {
 	var self, kids syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
 	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)

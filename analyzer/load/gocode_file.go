@@ -17,10 +17,10 @@ import (
 	"github.com/decouplehq/decouple/analyzer/facts"
 )
 
-// goFile is what the fast path reads from one .go file: its header, its
+// codeFile is what the fast path reads from one .go file: its header, its
 // package clause and its import block, and, only when the cheap byte scan
 // finds persistence tags, its struct types.
-type goFile struct {
+type codeFile struct {
 	in        *input
 	dir       string
 	test      bool
@@ -39,8 +39,8 @@ var persistenceTags = []string{"bson", "db", "dynamodbav", "gorm", "sql"}
 
 // parseGoFile reads one .go input. It returns nil when the file has no
 // usable package clause (the problem is recorded).
-func (l *loader) parseGoFile(in *input) *goFile {
-	g := &goFile{in: in, dir: path.Dir(in.path), test: strings.HasSuffix(in.path, "_test.go")}
+func (l *loader) parseGoFile(in *input) *codeFile {
+	g := &codeFile{in: in, dir: path.Dir(in.path), test: strings.HasSuffix(in.path, "_test.go")}
 	hdr := scanGoHeader(in.data)
 	g.generator = hdr.generator
 	if hdr.expr != nil {

@@ -26,8 +26,8 @@ type listedPkg struct {
 }
 
 // keep returns the files the go command counts as the package's.
-func (lp *listedPkg) keep(fs []*goFile) []*goFile {
-	var out []*goFile
+func (lp *listedPkg) keep(fs []*codeFile) []*codeFile {
+	var out []*codeFile
 	for _, f := range fs {
 		if lp.files[f.in.path] {
 			out = append(out, f)
@@ -49,7 +49,7 @@ type goRun struct {
 // environment that forbids downloads, toolchain switches, VCS access, cgo
 // and file edits, which files make up each package of each module. A module
 // the go command cannot list keeps the parser's view, with a note.
-func (l *loader) listPackages(ctx context.Context, mods *modIndex, files []*goFile) map[string]*listedPkg {
+func (l *loader) listPackages(ctx context.Context, mods *modIndex, files []*codeFile) map[string]*listedPkg {
 	known := map[string]bool{}
 	for _, f := range files {
 		if f != nil {

@@ -54,7 +54,7 @@ func (x *modIndex) moduleOf(dir string) *facts.GoModule {
 // resolver maps import paths to repository package directories.
 type resolver struct {
 	mods  *modIndex
-	dirs  map[string]bool // every package directory
+	dirs  map[string]bool                       // every package directory
 	cache map[*facts.GoModule]map[string]string // by importing module, then import path
 }
 

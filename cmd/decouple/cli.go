@@ -15,6 +15,7 @@ import (
 	"github.com/decouplehq/decouple/analyzer"
 	"github.com/decouplehq/decouple/analyzer/config"
 	"github.com/decouplehq/decouple/analyzer/load"
+	"github.com/decouplehq/decouple/analyzer/score"
 	"github.com/decouplehq/decouple/reports"
 	"github.com/decouplehq/decouple/rules"
 )
@@ -98,6 +99,7 @@ func (e *env) rootCommand() *cobra.Command {
 	root.AddCommand(e.analyzeCommand("check", "check [path]", "lint a repository and fail on findings (the CI gate)", "error"))
 	root.AddCommand(e.analyzeCommand("report", "report [path]", "write the coupling report of a repository", "none"))
 	root.AddCommand(e.servicesCommand(), e.rulesCommand(), e.explainCommand(), e.versionCommand())
+	root.AddCommand(e.baselineCommand(), e.configCommand())
 	return root
 }
 
@@ -110,6 +112,8 @@ type analysisFlags struct {
 	failOn   string
 	color    string
 	timeout  time.Duration
+	compare  string  // --compare: a previous JSON report (baseline.go)
+	ci       ciFlags // --baseline, --new-from-rev, --new-from-merge-base (ci.go)
 }
 
 func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
@@ -121,6 +125,8 @@ func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 on findings at or above: error, warning, info or none (default "+defaultFailOn+")")
 	fl.StringVar(&f.color, "color", "auto", "colour text output: auto, always or never")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "stop after this long and write a partial report (exit 3)")
+	fl.StringVar(&f.compare, "compare", "", "a previous JSON report to compare with: score delta, new and fixed findings")
+	f.ci.register(cmd)
 }
 
 func (e *env) analyzeCommand(name, use, short, defaultFailOn string) *cobra.Command {
@@ -180,6 +186,12 @@ func (e *env) analyze(ctx context.Context, name, path string, f *analysisFlags, 
 	if err != nil {
 		return err
 	}
+	if err := compareBaseline(s, f.compare); err != nil {
+		return err
+	}
+	if err := e.narrow(ctx, path, s, f); err != nil {
+		return err
+	}
 	failOnText := f.failOn
 	if failOnText == "" && s.cfg != nil && s.cfg.FailOn != "" {
 		failOnText = s.cfg.FailOn
@@ -215,6 +227,11 @@ func (e *env) loadAndRun(ctx context.Context, path, cfgPath string, noConfig boo
 	if err != nil {
 		return nil, err
 	}
+	return e.runConfigured(ctx, path, cfg)
+}
+
+// runConfigured loads the repository at path and runs the rules under cfg.
+func (e *env) runConfigured(ctx context.Context, path string, cfg *config.File) (*session, error) {
 	all := e.rules()
 	if err := analyzer.Validate(all); err != nil {
 		return nil, &exitError{code: exitFailure, err: err}
@@ -243,7 +260,7 @@ func (e *env) loadAndRun(ctx context.Context, path, cfgPath string, noConfig boo
 	}
 	rep := reports.New(reports.Input{
 		Tool: reports.Tool{Name: "decouple", Version: version()}, Root: path,
-		Repo: repo, Result: res, Rules: all, Presets: rules.PresetsOf,
+		Repo: repo, Result: res, Rules: all, Presets: rules.PresetsOf, Score: score.Compute(res, repo),
 	})
 	return &session{report: rep, result: res, cfg: cfg}, nil
 }
