@@ -8,6 +8,7 @@ import (
 	"github.com/decouplehq/decouple/analyzer"
 	"github.com/decouplehq/decouple/rules/api"
 	"github.com/decouplehq/decouple/rules/data"
+	"github.com/decouplehq/decouple/rules/code"
 	"github.com/decouplehq/decouple/rules/load"
 )
 
@@ -17,6 +18,7 @@ func All() []*analyzer.Rule {
 	all := []*analyzer.Rule{
 		api.UnversionedOpenAPI, api.UnversionedProtoPackage, api.InconsistentVersioning, api.UnversionedHTTPMapping, api.UnversionedGoRoute,
 		data.SharedDatabase, data.SharedTable, data.SharedSchemaMigrations, data.SharedDatabaseServer,
+		code.CrossServiceImport, code.SharedDomainModel, code.CrossServiceProtoImport, code.ServiceCycle, code.ReplaceIntoService, code.CrossServiceTestImport,
 		load.UnreadableInput,
 	}
 	all = append(all, analyzer.DriverRules()...)

@@ -19,7 +19,7 @@ import (
 // To profile without regenerating, point DECOUPLE_SYNTH_DIR at a repository
 // decouple-synth wrote (decouple-synth -n 500 -out DIR).
 
-const benchServices = 500
+const synthBenchServices = 500
 
 func synthRepo(b *testing.B) string {
 	b.Helper()
@@ -27,7 +27,7 @@ func synthRepo(b *testing.B) string {
 		return dir
 	}
 	dir := filepath.Join(b.TempDir(), "repo")
-	if _, err := synth.Generate(dir, synth.Options{Services: benchServices, Seed: 1, Commits: 20 * benchServices}); err != nil {
+	if _, err := synth.Generate(dir, synth.Options{Services: synthBenchServices, Seed: 1, Commits: 20 * synthBenchServices}); err != nil {
 		b.Fatal(err)
 	}
 	return dir
@@ -132,5 +132,14 @@ func benchParsers(l *loader) []benchParser {
 		{"parse:openapi", l.parseOpenAPI, func() { l.repo.OpenAPI, l.repo.Suppressions = nil, nil }},
 		{"parse:go-routes", l.parseGoRoutes, func() { l.repo.GoRoutes, l.repo.UnresolvedGoRoutes = nil, 0 }},
 		{"parse:suppressions", l.scanSuppressions, func() { l.repo.Suppressions = nil }},
+		{"parse:go", l.parseGo, func() {
+			r := l.repo
+			r.GoModules, r.GoWorks, r.GoPackages, r.CompositionRoots, r.CodeEdges = nil, nil, nil, nil, nil
+		}},
+		{"parse:workloads", l.parseWorkloads, func() { l.work, l.repo.Workloads, l.repo.KubeServices = nil, nil, nil }},
+		{"parse:datastores", l.parseDatastores, func() {
+			r := l.repo
+			r.DatastoreRefs, r.Datastores, r.DatastoreEdges, r.Tables, r.Migrations = nil, nil, nil, nil, nil
+		}},
 	}
 }
