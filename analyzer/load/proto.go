@@ -45,30 +45,38 @@ func (l *loader) parseProto(in *input) *facts.ProtoFile {
 		l.problem(in.path, line, 0, "%v", err)
 		return nil
 	}
-	src := blankProtoComments(in.data)
-	ast, err := protoparser.Parse(bytes.NewReader(src), protoparser.WithFilename(in.path), protoparser.WithPermissive(true))
+	pf, err := protoFacts(in.path, trimLineEnds(elideMessageBodies(blankProtoComments(in.data))))
 	if err != nil {
 		line, col, msg := protoError(err)
 		l.problem(in.path, line, col, "malformed proto: %s", msg)
 		return nil
 	}
-	pf := &facts.ProtoFile{Path: in.path, Vendored: isVendoredProto(in.path)}
+	return pf
+}
+
+// protoFacts parses a comment-blanked proto source into its facts.
+func protoFacts(path string, src []byte) (*facts.ProtoFile, error) {
+	ast, err := protoparser.Parse(bytes.NewReader(src), protoparser.WithFilename(path), protoparser.WithPermissive(true))
+	if err != nil {
+		return nil, err
+	}
+	pf := &facts.ProtoFile{Path: path, Vendored: isVendoredProto(path)}
 	for _, v := range ast.ProtoBody {
 		switch x := v.(type) {
 		case *parser.Package:
 			pf.Package = x.Name
-			pf.PackagePos = pos(in.path, x.Meta.Pos)
+			pf.PackagePos = pos(path, x.Meta.Pos)
 		case *parser.Import:
-			pf.Imports = append(pf.Imports, facts.ProtoImport{Path: strings.Trim(x.Location, `"'`), Pos: pos(in.path, x.Meta.Pos)})
+			pf.Imports = append(pf.Imports, facts.ProtoImport{Path: strings.Trim(x.Location, `"'`), Pos: pos(path, x.Meta.Pos)})
 		case *parser.Service:
-			pf.Services = append(pf.Services, protoService(in.path, src, x))
+			pf.Services = append(pf.Services, protoService(path, src, x))
 		case *parser.Message:
-			pf.Messages = append(pf.Messages, facts.ProtoMessage{Name: x.MessageName, Pos: pos(in.path, x.Meta.Pos)})
+			pf.Messages = append(pf.Messages, facts.ProtoMessage{Name: x.MessageName, Pos: pos(path, x.Meta.Pos)})
 		case *parser.Enum:
-			pf.Messages = append(pf.Messages, facts.ProtoMessage{Name: x.EnumName, Pos: pos(in.path, x.Meta.Pos)})
+			pf.Messages = append(pf.Messages, facts.ProtoMessage{Name: x.EnumName, Pos: pos(path, x.Meta.Pos)})
 		}
 	}
-	return pf
+	return pf, nil
 }
 
 func protoService(file string, src []byte, s *parser.Service) facts.ProtoService {
