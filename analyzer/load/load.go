@@ -120,7 +120,7 @@ type loader struct {
 	root  *os.Root
 	opts  *Options
 	repo  *facts.Repo
-	stats *Stats // the phase timings
+	stats *Stats              // the phase timings
 	owner *facts.ServiceIndex // attributes paths to services, once discovered
 
 	inputs []*input // read, text, in path order
