@@ -232,6 +232,7 @@ func (l *loader) parse(ctx context.Context) {
 	l.parseGo(ctx)
 	l.parseProtos(ctx)
 	l.parseOpenAPI(ctx)
+	l.dropTrees(docOpenAPI)
 	l.parseGoRoutes(ctx)
 	l.scanSuppressions(ctx)
 	l.parseWorkloads(ctx)

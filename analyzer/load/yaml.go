@@ -189,6 +189,20 @@ func items(n *yaml.Node) []*yaml.Node {
 	return out
 }
 
+// dropTrees releases the node trees of the documents of one kind once
+// their parser has run and no later one reads them: OpenAPI specs hold most
+// of a large repository's YAML, and their trees most of the load's memory.
+func (l *loader) dropTrees(kind string) {
+	kept := l.docs[:0]
+	for _, d := range l.docs {
+		if d.kind != kind {
+			kept = append(kept, d)
+		}
+	}
+	clear(l.docs[len(kept):])
+	l.docs = kept
+}
+
 // docsOf returns the decoded documents of one kind, in path order.
 func (l *loader) docsOf(kind string) []*yamlDoc {
 	var out []*yamlDoc
