@@ -26,7 +26,7 @@ func (l *loader) parseOpenAPI(ctx context.Context) {
 	}
 	trees := map[string]*yaml.Node{}
 	for _, d := range l.docs {
-		if d.index == 0 {
+		if d.index == 0 && d.root != nil { // specs' trees are decoded when loaded
 			trees[d.in.path] = d.root
 		}
 	}
@@ -39,7 +39,11 @@ func (l *loader) parseOpenAPI(ctx context.Context) {
 	l.each(ctx, len(docs), func(i int) {
 		d := docs[i]
 		r, _ := within(l, d.in.path, func() loaded {
+			if d.root = specTree(d); d.root == nil {
+				return loaded{}
+			}
 			spec, sups := l.loadSpec(d, trees)
+			d.root = nil
 			return loaded{spec, sups}
 		})
 		specs[i], sups[i] = r.spec, r.sups
