@@ -111,6 +111,11 @@ var scanWords = [][]byte{[]byte("://"), []byte("@tcp("), []byte("@unix("), []byt
 // worthScanning is a cheap test run on every Go file before its literals
 // are read.
 func worthScanning(data []byte) bool {
+	// The SQL words are the likeliest and stop at the first hit; the
+	// markers each take a whole pass over the file.
+	if hasSQLWordIn(data) {
+		return true
+	}
 	for _, w := range scanWords {
 		if bytes.Contains(data, w) {
 			return true
@@ -121,7 +126,7 @@ func worthScanning(data []byte) bool {
 			return true
 		}
 	}
-	return hasSQLWordIn(data)
+	return false
 }
 
 // goLiterals returns the string literals of a Go file, with those joined by

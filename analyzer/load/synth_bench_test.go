@@ -61,6 +61,7 @@ func prepared(b *testing.B, dir string) *loader {
 	l.read(ctx, w.accepted)
 	l.classify(ctx)
 	l.discover()
+	l.owner = l.repo.NewServiceIndex()
 	return l
 }
 
