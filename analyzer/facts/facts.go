@@ -56,6 +56,11 @@ type Repo struct {
 
 	// Workloads are compose services and Kubernetes workloads.
 	Workloads []*Workload
+
+	// History is the git history window; Deploy the CI, image-tag,
+	// bundling and start-up observations (deploy.go).
+	History History
+	Deploy  Deploy
 }
 
 // Service is one deployable unit of the repository.

@@ -38,6 +38,8 @@ type Options struct {
 	Services []ServiceDecl
 	// Workers bounds the parallel parsers (0 means GOMAXPROCS).
 	Workers int
+	// History steers the reading of git history (history.go).
+	History HistoryOptions
 }
 
 // ServiceDecl is a service declared in the config.
@@ -199,6 +201,7 @@ func (l *loader) guard(file string, fn func()) {
 func (l *loader) parse(ctx context.Context) {
 	l.parseProtos(ctx)
 	l.scanSuppressions(ctx)
+	l.parseDeploy(ctx)
 }
 
 // finish attributes files to services and puts every list in its stable order.
@@ -222,6 +225,7 @@ func (l *loader) finish() {
 		p.Service = repo.ServiceOf(p.Path)
 	}
 	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)
+	l.finishDeploy()
 }
 
 func matchGlobs(globs []string, p string) bool {
