@@ -233,10 +233,10 @@ func (l *loader) gitLog(ctx context.Context, git string, o HistoryOptions) error
 
 // historyReader parses git log output as it streams.
 type historyReader struct {
-	l       *loader
-	o       HistoryOptions
-	cutoff  int64 // committer time before which the window ends; 0 until the first commit
-	stopped bool  // the window or the cap ended the reading
+	l        *loader
+	o        HistoryOptions
+	cutoff   int64 // committer time before which the window ends; 0 until the first commit
+	stopped  bool  // the window or the cap ended the reading
 	nonMerge int
 
 	commits []*rawCommit // every commit read (merges too), newest first
