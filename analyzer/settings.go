@@ -7,6 +7,9 @@ type Settings struct {
 	// Options holds per-rule string options (rules.options in the config),
 	// keyed by rule ID.
 	Options map[string]map[string]string
+
+	History HistorySettings // settings_deploy.go
+	Deploy  DeploySettings
 }
 
 // DefaultSettings returns the settings used when the config says nothing.

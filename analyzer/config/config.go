@@ -27,6 +27,8 @@ type File struct {
 	Rules    RulesConfig `yaml:"rules"`
 	FailOn   string      `yaml:"fail_on"`
 	Exclude  []string    `yaml:"exclude"`
+	History  History     `yaml:"history"` // history.go
+	Deploy   Deploy      `yaml:"deploy"`
 
 	// Path is where the file was read from ("" for the defaults).
 	Path string `yaml:"-"`
@@ -154,6 +156,9 @@ func (f *File) validate(root *yaml.Node) error {
 			return &Error{File: f.Path, Line: line("rules", "severity", k), Msg: err.Error()}
 		}
 	}
+	if err := f.validateDeploy(top); err != nil {
+		return err
+	}
 	names := map[string]bool{}
 	for i, s := range f.Services {
 		l := 0
@@ -216,6 +221,7 @@ func (f *File) Policy(presets map[string][]string) (analyzer.Policy, error) {
 		Ignore: f.Rules.Ignore, IgnoreOnly: f.Rules.IgnoreOnly,
 		Settings: analyzer.DefaultSettings(),
 	}
+	f.applyDeploySettings(p.Settings)
 	if len(f.Rules.Severity) > 0 {
 		p.Severity = map[string]analyzer.Severity{}
 		for k, v := range f.Rules.Severity {
@@ -248,6 +254,7 @@ func yamlError(name string, err error) error {
 	msg = strings.Replace(msg, "not found in type config.File", "is not a config key", 1)
 	msg = strings.Replace(msg, "not found in type config.RulesConfig", "is not a key of rules", 1)
 	msg = strings.Replace(msg, "not found in type config.Service", "is not a key of a service", 1)
+	msg = strings.Replace(msg, "not found in type config.History", "is not a key of history", 1)
 	return &Error{File: name, Line: line, Msg: msg}
 }
 
@@ -275,6 +282,7 @@ func get(n *yaml.Node, key string) *yaml.Node {
 // relative to the config file's directory.
 func (f *File) ApplyLoad(opts *load.Options, root string) error {
 	opts.Exclude = append(opts.Exclude, f.Exclude...)
+	f.applyHistory(opts)
 	if len(f.Services) == 0 {
 		return nil
 	}
