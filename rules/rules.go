@@ -7,6 +7,7 @@ import (
 
 	"github.com/decouplehq/decouple/analyzer"
 	"github.com/decouplehq/decouple/rules/api"
+	"github.com/decouplehq/decouple/rules/deploy"
 	"github.com/decouplehq/decouple/rules/load"
 )
 
@@ -15,6 +16,7 @@ import (
 func All() []*analyzer.Rule {
 	all := []*analyzer.Rule{
 		api.UnversionedProtoPackage,
+		deploy.HistoryUnavailable, deploy.CoChangeCoupling,
 		load.UnreadableInput,
 	}
 	all = append(all, analyzer.DriverRules()...)
