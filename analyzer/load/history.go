@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -193,9 +194,12 @@ func (l *loader) gitLog(ctx context.Context, git string, o HistoryOptions) error
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	args := []string{"log", "--no-color", "--no-ext-diff", "--no-textconv", "-z", "--name-status", "-M",
-		"--encoding=UTF-8", logFormat}
-	if o.Logical != LogicalPullRequest {
-		args = append(args, "--no-merges")
+		"--encoding=UTF-8"}
+	if o.Logical == LogicalPullRequest {
+		args = append(args, logFormat)
+	} else {
+		// parents are only needed to find what a merge brought in
+		args = append(args, strings.Replace(logFormat, "%P", "", 1), "--no-merges")
 	}
 	args = append(args, "HEAD", "--")
 	cmd := gitCommand(ctx, git, l.repo.Root, args...)
@@ -334,8 +338,8 @@ func readHeader(r *bufio.Reader) (*rawCommit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read git log: bad author date %q", fields[2])
 	}
-	var ct int64
-	if _, err := fmt.Sscan(fields[3], &ct); err != nil {
+	ct, err := strconv.ParseInt(fields[3], 10, 64)
+	if err != nil {
 		return nil, fmt.Errorf("read git log: bad commit date %q", fields[3])
 	}
 	author := fields[4]
@@ -520,6 +524,16 @@ func short(hash string) string {
 // clean drops control and bidi characters and invalid UTF-8 from text
 // taken from the history, so that no output channel can be steered by it.
 func clean(s string) string {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
