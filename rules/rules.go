@@ -16,7 +16,7 @@ import (
 func All() []*analyzer.Rule {
 	all := []*analyzer.Rule{
 		api.UnversionedProtoPackage,
-		deploy.HistoryUnavailable, deploy.CoChangeCoupling,
+		deploy.HistoryUnavailable, deploy.CoChangeCoupling, deploy.JointDeploy,
 		load.UnreadableInput,
 	}
 	all = append(all, analyzer.DriverRules()...)

@@ -315,3 +315,45 @@ type Deploy struct {
 	Modules   []GoModule
 	Edges     []LockstepEdge
 }
+
+// LegServices returns the services that the job's steps with at least the
+// given verb name, per matrix leg: references outside any leg belong to
+// every leg. A job whose steps name no leg has the single leg "". Each list
+// is sorted.
+func (j *CIJob) LegServices(minVerb string) map[string][]string {
+	common := map[string]bool{}
+	legs := map[string]map[string]bool{}
+	for _, s := range j.Steps {
+		if VerbRank(s.Verb) < VerbRank(minVerb) || s.Verb == "" {
+			continue
+		}
+		for _, r := range s.Refs {
+			if r.Leg == "" {
+				common[r.Service] = true
+				continue
+			}
+			if legs[r.Leg] == nil {
+				legs[r.Leg] = map[string]bool{}
+			}
+			legs[r.Leg][r.Service] = true
+		}
+	}
+	if len(legs) == 0 {
+		legs[""] = map[string]bool{}
+	}
+	out := map[string][]string{}
+	for leg, set := range legs {
+		for s := range common {
+			set[s] = true
+		}
+		list := make([]string, 0, len(set))
+		for s := range set {
+			list = append(list, s)
+		}
+		sort.Strings(list)
+		if len(list) > 0 {
+			out[leg] = list
+		}
+	}
+	return out
+}

@@ -27,3 +27,5 @@ func TestDegree(t *testing.T) {
 		}
 	}
 }
+
+func TestJointDeploy(t *testing.T) { ruletest.Run(t, deploy.JointDeploy) }
