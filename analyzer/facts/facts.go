@@ -48,6 +48,9 @@ type Repo struct {
 	// Problems are inputs the loader could not read; they surface as LOAD
 	// findings.
 	Problems []Problem
+	// Incomplete says why the load stopped short (a deadline, an abandoned
+	// parser); empty when everything was read.
+	Incomplete []string
 
 	// Suppressions are the decouple:ignore directives found in comments.
 	Suppressions []Suppression

@@ -80,7 +80,7 @@ var (
 // or deploys, or that names services.
 func (ix *deployIndex) analyzeScript(script string, pos facts.Position, lineStep int, env *shellEnv, name string) []facts.CIStep {
 	var steps []facts.CIStep
-	lines := joinContinuations(script)
+	lines := joinContinuations(flattenLoops(script))
 	for _, ln := range lines {
 		text := strings.TrimSpace(ln.text)
 		if text == "" || strings.HasPrefix(text, "#") {
@@ -102,6 +102,22 @@ func (ix *deployIndex) analyzeScript(script string, pos facts.Position, lineStep
 		steps = append(steps, st)
 	}
 	return steps
+}
+
+// blockLoop is a shell for-loop written over several lines.
+var blockLoop = regexp.MustCompile(`(?s)\bfor\s+[A-Za-z_][A-Za-z0-9_]*\s+in\s+[^;\n]*?\s*(?:;\s*|\n\s*)do\b.*?\bdone\b`)
+
+// flattenLoops writes every multi-line for-loop on one line (its first),
+// keeping the line count, so that the loop is read as one command.
+func flattenLoops(script string) string {
+	return blockLoop.ReplaceAllStringFunc(script, func(m string) string {
+		n := strings.Count(m, "\n")
+		flat := strings.NewReplacer("\n", " ; ").Replace(m)
+		flat = regexp.MustCompile(`;\s*;`).ReplaceAllString(flat, ";")
+		flat = strings.Replace(flat, " ; do ", " ; do ", 1)
+		flat = regexp.MustCompile(`do\s*;`).ReplaceAllString(flat, "do")
+		return flat + strings.Repeat("\n", n)
+	})
 }
 
 type scriptLine struct {

@@ -18,6 +18,11 @@ type candidate struct {
 	extra  []string
 	reason string
 	decl   facts.Position
+	// byPrefix lets a deploy name such as "orders-http" join the service
+	// "orders" when no service has its exact name.
+	byPrefix bool
+	// onlyJoin adds evidence to an existing service but never founds one.
+	onlyJoin bool
 }
 
 // serviceFolders are the parent folders whose children are services.
@@ -32,8 +37,21 @@ var datastoreImages = []string{
 	"timescale", "influxdb", "neo4j", "couchdb", "couchbase", "pulsar", "redpanda", "keydb",
 }
 
+// infraImages are platform components (telemetry, proxies, meshes): they
+// run beside services but are not services of the repository.
+var infraImages = []string{
+	"opentelemetry-collector", "otel-collector", "otelcol", "jaeger", "zipkin", "prometheus", "grafana",
+	"loki", "tempo", "fluentd", "fluent-bit", "envoy", "istio", "linkerd", "consul", "vault", "traefik",
+	"kong", "pgbouncer", "emulator", "firestore", "pubsub", "spanner", "mailhog", "mailpit", "wiremock",
+}
+
 // IsDatastoreImage reports whether a container image runs a datastore.
-func IsDatastoreImage(image string) bool {
+func IsDatastoreImage(image string) bool { return imageMatches(image, datastoreImages) }
+
+// isInfraImage reports whether an image or name is a platform component.
+func isInfraImage(image string) bool { return imageMatches(image, infraImages) }
+
+func imageMatches(image string, names []string) bool {
 	img := strings.ToLower(image)
 	if i := strings.LastIndex(img, "@"); i >= 0 {
 		img = img[:i]
@@ -42,12 +60,36 @@ func IsDatastoreImage(image string) bool {
 	if i := strings.Index(base, ":"); i >= 0 {
 		base = base[:i]
 	}
-	for _, d := range datastoreImages {
+	for _, d := range names {
 		if strings.Contains(base, d) {
 			return true
 		}
 	}
 	return false
+}
+
+// genericDirs are directory names that say nothing about the service: a
+// Dockerfile in services/cart/src/ belongs to cart.
+var genericDirs = map[string]bool{
+	"src": true, "app": true, "server": true, "service": true, "main": true, "image": true, "container": true,
+}
+
+// nonServiceFolders hold tooling, tests and image definitions, not services.
+var nonServiceFolders = map[string]bool{
+	"tools": true, "hack": true, "scripts": true, "test": true, "tests": true, "e2e": true, "examples": true,
+	"example": true, "docs": true, "docker": true, "build": true, "deploy": true, "deployments": true,
+	"ci": true, ".github": true, "images": true, "dockerfiles": true, "testdata": true,
+}
+
+// inNonServiceFolder reports whether dir lies below a tooling, test or
+// image-definition folder.
+func inNonServiceFolder(dir string) bool {
+	for _, part := range strings.Split(path.Dir(dir), "/") {
+		if nonServiceFolders[part] {
+			return true
+		}
+	}
+	return nonServiceFolders[path.Base(dir)]
 }
 
 // discover finds the services: from the config when it declares them,
@@ -70,7 +112,7 @@ func (l *loader) discover() {
 		return
 	}
 	dirs := l.dirSet()
-	cands = append(cands, l.goModServices(dirs)...)
+	cands = append(cands, l.goModServices()...)
 	cands = append(cands, l.folderServices(dirs)...)
 	cands = append(cands, l.cmdServices(dirs)...)
 	cands = append(cands, l.composeServices()...)
@@ -93,7 +135,7 @@ func (l *loader) dirSet() map[string]bool {
 // goModServices: a nested module is a service when it has a main package,
 // a Dockerfile, or sits in a services-style folder. Other nested modules are
 // shared libraries.
-func (l *loader) goModServices(dirs map[string]bool) []candidate {
+func (l *loader) goModServices() []candidate {
 	var out []candidate
 	for _, in := range l.inputs {
 		if in.kind != kindGoMod {
@@ -103,7 +145,8 @@ func (l *loader) goModServices(dirs map[string]bool) []candidate {
 		if dir == "." {
 			continue
 		}
-		if !serviceFolders[path.Base(path.Dir(dir))] && !l.hasMain(dir) && !l.hasFile(dir, kindDockerfile) {
+		inFolder := serviceFolders[path.Base(path.Dir(dir))]
+		if !inFolder && (inNonServiceFolder(dir) || !l.hasMain(dir) && !l.hasFile(dir, kindDockerfile)) {
 			continue
 		}
 		out = append(out, candidate{name: path.Base(dir), root: dir, reason: "go.mod " + in.path,
@@ -160,15 +203,17 @@ func (l *loader) composeServices() []candidate {
 			if ctx == "" {
 				ctx = scalar(get(b, "context"))
 			}
-			if b == nil || ctx == "" || strings.Contains(ctx, "://") {
+			name := kv[0].Value
+			if b == nil || ctx == "" || strings.Contains(ctx, "://") ||
+				IsDatastoreImage(name) || isInfraImage(name) || isInfraImage(scalar(get(kv[1], "image"))) {
 				continue
 			}
 			root := cleanDir(path.Join(path.Dir(d.in.path), ctx))
 			if root == "" || strings.HasPrefix(root, "../") || root == ".." {
 				root = ""
 			}
-			out = append(out, candidate{name: kv[0].Value, root: root,
-				reason: fmt.Sprintf("compose service %s in %s", kv[0].Value, d.in.path),
+			out = append(out, candidate{name: name, root: root, byPrefix: true,
+				reason: fmt.Sprintf("compose service %s in %s", name, d.in.path),
 				decl:   facts.Position{File: d.in.path, Line: kv[0].Line, Col: kv[0].Column}})
 		}
 	}
@@ -192,14 +237,14 @@ func (l *loader) kubernetesServices() []candidate {
 		containers := items(getPath(d.root, "spec", "template", "spec", "containers"))
 		store := len(containers) > 0
 		for _, c := range containers {
-			if !IsDatastoreImage(scalar(get(c, "image"))) {
+			if img := scalar(get(c, "image")); !IsDatastoreImage(img) && !isInfraImage(img) {
 				store = false
 			}
 		}
 		if store {
 			continue
 		}
-		out = append(out, candidate{name: name,
+		out = append(out, candidate{name: name, byPrefix: true,
 			reason: fmt.Sprintf("kubernetes %s %s in %s", kind, name, d.in.path),
 			decl:   facts.Position{File: d.in.path, Line: nameNode.Line, Col: nameNode.Column}})
 	}
@@ -214,11 +259,20 @@ func (l *loader) dockerfileServices() []candidate {
 			continue
 		}
 		dir := path.Dir(in.path)
+		if genericDirs[path.Base(dir)] && path.Dir(dir) != "." {
+			dir = path.Dir(dir)
+		}
 		if dir == "." {
 			continue
 		}
-		out = append(out, candidate{name: path.Base(dir), root: dir, reason: "Dockerfile " + in.path,
-			decl: facts.Position{File: in.path, Line: 1}})
+		c := candidate{name: path.Base(dir), root: dir, reason: "Dockerfile " + in.path,
+			decl: facts.Position{File: in.path, Line: 1}}
+		if inNonServiceFolder(dir) {
+			// An image definition kept apart from the code: evidence for
+			// a service of that name, never a service of its own.
+			c.root, c.onlyJoin = "", true
+		}
+		out = append(out, c)
 	}
 	return out
 }
@@ -230,6 +284,12 @@ func merge(cands []candidate) []*facts.Service {
 	var out []*facts.Service
 	for _, c := range cands {
 		s := findService(out, c)
+		if s == nil && c.onlyJoin {
+			continue
+		}
+		if s != nil && s.Name != c.name && c.byPrefix {
+			c.root, c.extra = "", nil // joined by name only: its directory may be shared
+		}
 		if s == nil {
 			s = &facts.Service{Name: c.name, Root: c.root, Decl: c.decl}
 			if c.root != "" {
@@ -257,6 +317,13 @@ func findService(svcs []*facts.Service, c candidate) *facts.Service {
 	for _, s := range svcs {
 		if s.Name == c.name {
 			return s
+		}
+	}
+	if c.byPrefix {
+		for _, s := range svcs {
+			if strings.HasPrefix(c.name, s.Name+"-") || strings.HasPrefix(c.name, s.Name+"_") {
+				return s
+			}
 		}
 	}
 	if c.root == "" {

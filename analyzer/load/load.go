@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -38,6 +39,9 @@ type Options struct {
 	Services []ServiceDecl
 	// Workers bounds the parallel parsers (0 means GOMAXPROCS).
 	Workers int
+	// FileTimeout bounds the time one file may take to parse (0 means
+	// DefaultFileTimeout).
+	FileTimeout time.Duration
 	// History steers the reading of git history (history.go).
 	History HistoryOptions
 }
@@ -88,9 +92,12 @@ func Repo(ctx context.Context, root string, opts Options) (*facts.Repo, error) {
 	for _, s := range w.skipped {
 		l.repo.Skipped = append(l.repo.Skipped, facts.Skipped{File: s.file, Reason: s.reason})
 	}
-	l.classify()
+	l.classify(ctx)
 	l.discover()
 	l.parse(ctx)
+	if err := ctx.Err(); err != nil {
+		l.incomplete("deadline reached before every file was parsed: " + err.Error())
+	}
 	l.finish()
 	return l.repo, nil
 }
@@ -106,7 +113,8 @@ type loader struct {
 	byDir  map[string][]*input // inputs directly in each directory
 	docs   []*yamlDoc
 
-	mu sync.Mutex // guards repo.Problems and repo.Suppressions during parse
+	mu       sync.Mutex // guards repo.Problems and repo.Incomplete while parsers run
+	finished bool       // set once finish starts: late reports of abandoned parsers are dropped
 }
 
 // read loads the content of every accepted file in parallel. Unreadable and
@@ -171,7 +179,10 @@ func (l *loader) each(ctx context.Context, n int, fn func(i int)) {
 		if ctx.Err() != nil {
 			break
 		}
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+		}
 	}
 	close(next)
 	wg.Wait()
@@ -181,6 +192,9 @@ func (l *loader) each(ctx context.Context, n int, fn func(i int)) {
 func (l *loader) problem(file string, line, col int, format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.finished {
+		return
+	}
 	l.repo.Problems = append(l.repo.Problems, facts.Problem{
 		Pos:     facts.Position{File: file, Line: line, Col: col},
 		Message: fmt.Sprintf(format, args...),
@@ -206,6 +220,9 @@ func (l *loader) parse(ctx context.Context) {
 
 // finish attributes files to services and puts every list in its stable order.
 func (l *loader) finish() {
+	l.mu.Lock()
+	l.finished = true
+	l.mu.Unlock()
 	repo := l.repo
 	for _, in := range l.inputs {
 		repo.Files = append(repo.Files, &facts.File{Path: in.path, Service: repo.ServiceOf(in.path), Kind: in.kind})
@@ -219,6 +236,7 @@ func (l *loader) finish() {
 		}
 		return a.Message < b.Message
 	})
+	sort.Strings(repo.Incomplete)
 	sort.Slice(repo.Suppressions, func(i, j int) bool { return repo.Suppressions[i].Pos.Less(repo.Suppressions[j].Pos) })
 	sort.Slice(repo.Protos, func(i, j int) bool { return repo.Protos[i].Path < repo.Protos[j].Path })
 	for _, p := range repo.Protos {

@@ -29,8 +29,7 @@ func (l *loader) parseProtos(ctx context.Context) {
 	}
 	out := make([]*facts.ProtoFile, len(protos))
 	l.each(ctx, len(protos), func(i int) {
-		in := protos[i]
-		l.guard(in.path, func() { out[i] = l.parseProto(in) })
+		out[i], _ = within(l, protos[i].path, func() *facts.ProtoFile { return l.parseProto(protos[i]) })
 	})
 	for _, p := range out {
 		if p != nil {
@@ -40,8 +39,8 @@ func (l *loader) parseProtos(ctx context.Context) {
 }
 
 func (l *loader) parseProto(in *input) *facts.ProtoFile {
-	if line, depth := braceDepth(in.data); depth > maxProtoDepth {
-		l.problem(in.path, line, 0, "proto nesting deeper than %d levels; file not parsed", maxProtoDepth)
+	if line, err := protoPrescan(in.data); err != nil {
+		l.problem(in.path, line, 0, "%v", err)
 		return nil
 	}
 	src := blankProtoComments(in.data)
@@ -185,9 +184,10 @@ func braceDepth(src []byte) (line, depth int) {
 			ln++
 			inStr = false
 		case inStr:
-			if c == '\\' {
+			switch c {
+			case '\\':
 				i++
-			} else if c == quote {
+			case quote:
 				inStr = false
 			}
 		case c == '"' || c == '\'':

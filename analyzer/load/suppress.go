@@ -17,7 +17,7 @@ func (l *loader) scanSuppressions(ctx context.Context) {
 	found := make([][]facts.Suppression, len(l.inputs))
 	l.each(ctx, len(l.inputs), func(i int) {
 		if bytes.Contains(l.inputs[i].data, ignoreDirective) {
-			found[i] = parseSuppressions(l.inputs[i])
+			l.guard(l.inputs[i].path, func() { found[i] = parseSuppressions(l.inputs[i]) })
 		}
 	})
 	for _, s := range found {

@@ -84,6 +84,10 @@ type skip struct{ file, reason string }
 type ignoreFrame struct {
 	dir string // repo-relative directory holding the .gitignore ("" for the root)
 	gi  *ignore.GitIgnore
+	// negates is true when the file re-includes paths ("!pattern"): then a
+	// directory is only pruned when a pattern names the directory itself,
+	// so that its re-included files are still found.
+	negates bool
 }
 
 // walk visits the tree under the root once, in lexical order. It never
@@ -103,8 +107,8 @@ func (w *walker) dir(rel string, frames []ignoreFrame) error {
 		return err
 	}
 	sortEntries(entries)
-	if gi := w.readGitignore(rel, entries); gi != nil {
-		frames = append(frames[:len(frames):len(frames)], ignoreFrame{dir: relOrEmpty(rel), gi: gi})
+	if gi, negates := w.readGitignore(rel, entries); gi != nil {
+		frames = append(frames[:len(frames):len(frames)], ignoreFrame{dir: relOrEmpty(rel), gi: gi, negates: negates})
 	}
 	for _, e := range entries {
 		p := joinRel(rel, e.Name())
@@ -178,18 +182,25 @@ func (w *walker) skip(p, reason string) {
 	w.skipped = append(w.skipped, skip{file: p, reason: reason})
 }
 
-func (w *walker) readGitignore(rel string, entries []fs.DirEntry) *ignore.GitIgnore {
+func (w *walker) readGitignore(rel string, entries []fs.DirEntry) (*ignore.GitIgnore, bool) {
 	for _, e := range entries {
 		if e.Name() != ".gitignore" || !e.Type().IsRegular() {
 			continue
 		}
 		data, err := readConfined(w.root, joinRel(rel, ".gitignore"), 1<<20)
 		if err != nil {
-			return nil
+			return nil, false
 		}
-		return ignore.CompileIgnoreLines(strings.Split(string(data), "\n")...)
+		lines := strings.Split(string(data), "\n")
+		negates := false
+		for _, l := range lines {
+			if strings.HasPrefix(strings.TrimSpace(l), "!") {
+				negates = true
+			}
+		}
+		return ignore.CompileIgnoreLines(lines...), negates
 	}
-	return nil
+	return nil, false
 }
 
 func gitignored(frames []ignoreFrame, p string, isDir bool) bool {
@@ -198,7 +209,7 @@ func gitignored(frames []ignoreFrame, p string, isDir bool) bool {
 		if fr.dir != "" {
 			sub = strings.TrimPrefix(p, fr.dir+"/")
 		}
-		if fr.gi.MatchesPath(sub) || (isDir && fr.gi.MatchesPath(sub+"/")) {
+		if fr.gi.MatchesPath(sub) || (isDir && !fr.negates && fr.gi.MatchesPath(sub+"/")) {
 			return true
 		}
 	}

@@ -35,7 +35,7 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 // classify decodes every YAML and JSON input and decides what each document
 // is. Malformed YAML becomes a problem naming the file and line.
-func (l *loader) classify() {
+func (l *loader) classify(ctx context.Context) {
 	var yamls []*input
 	for _, in := range l.inputs {
 		if in.kind == kindYAML || in.kind == kindJSON {
@@ -43,9 +43,8 @@ func (l *loader) classify() {
 		}
 	}
 	perFile := make([][]*yamlDoc, len(yamls))
-	l.each(context.Background(), len(yamls), func(i int) {
-		in := yamls[i]
-		l.guard(in.path, func() { perFile[i] = l.decodeYAML(in) })
+	l.each(ctx, len(yamls), func(i int) {
+		perFile[i], _ = within(l, yamls[i].path, func() []*yamlDoc { return l.decodeYAML(yamls[i]) })
 	})
 	for _, docs := range perFile {
 		l.docs = append(l.docs, docs...)
@@ -56,6 +55,10 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 	if isHelmTemplate(in) {
 		return nil
 	}
+	if err := yamlPrescan(in.data); err != nil {
+		l.yamlProblem(in, err)
+		return nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(in.data))
 	var docs []*yamlDoc
 	for i := 0; ; i++ {
@@ -64,12 +67,11 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if err == nil {
+			err = duplicateKey(&n)
+		}
 		if err != nil {
-			line := 0
-			if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-				line, _ = strconv.Atoi(m[1])
-			}
-			l.problem(in.path, line, 0, "malformed %s: %s", strings.ToUpper(in.kind), strings.TrimPrefix(err.Error(), "yaml: "))
+			l.yamlProblem(in, err)
 			break
 		}
 		top := &n
@@ -84,6 +86,16 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 		docs = append(docs, d)
 	}
 	return docs
+}
+
+// yamlProblem records a YAML error with the line it names.
+func (l *loader) yamlProblem(in *input, err error) {
+	line := 0
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+	}
+	msg := yamlLine.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "")
+	l.problem(in.path, line, 0, "malformed %s: %s", strings.ToUpper(in.kind), strings.TrimPrefix(msg, ": "))
 }
 
 // isHelmTemplate reports whether the input is a Helm chart template, which is

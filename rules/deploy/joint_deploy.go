@@ -40,12 +40,18 @@ func runJointDeploy(pass *analyzer.Pass) error {
 			continue
 		}
 		var rel []analyzer.Related
-		var tools []string
 		for _, svc := range worst {
-			if st, r, ok := firstRef(j, svc); ok {
+			if st, r, ok := strongestRef(j, svc); ok {
 				rel = append(rel, analyzer.Related{Pos: st.Pos, Service: svc, Message: fmt.Sprintf("%s %s (%s %s)", verbWords[st.Verb], svc, r.How, r.Text)})
-				if st.Tool != "" && !contains(tools, st.Tool) {
-					tools = append(tools, st.Tool)
+			}
+		}
+		var tools []string
+		for _, st := range j.Steps {
+			if st.Verb != "" && st.Tool != "" && !contains(tools, st.Tool) {
+				for _, r := range st.Refs {
+					if contains(worst, r.Service) && !contains(tools, st.Tool) {
+						tools = append(tools, st.Tool)
+					}
 				}
 			}
 		}
@@ -105,18 +111,21 @@ func reportDeployOrder(pass *analyzer.Pass, jobs []*facts.CIJob) {
 	}
 }
 
-func firstRef(j *facts.CIJob, svc string) (facts.CIStep, facts.ServiceRef, bool) {
+// strongestRef returns the first step that ships svc with the job's
+// strongest verb for it, and the reference.
+func strongestRef(j *facts.CIJob, svc string) (best facts.CIStep, ref facts.ServiceRef, ok bool) {
 	for _, st := range j.Steps {
-		if st.Verb == "" {
+		if st.Verb == "" || (ok && facts.VerbRank(st.Verb) <= facts.VerbRank(best.Verb)) {
 			continue
 		}
 		for _, r := range st.Refs {
 			if r.Service == svc {
-				return st, r, true
+				best, ref, ok = st, r, true
+				break
 			}
 		}
 	}
-	return facts.CIStep{}, facts.ServiceRef{}, false
+	return best, ref, ok
 }
 
 func jobWord(j *facts.CIJob) string {

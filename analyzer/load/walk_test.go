@@ -1,0 +1,178 @@
+package load_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/decouplehq/decouple/analyzer/facts"
+	"github.com/decouplehq/decouple/analyzer/load"
+)
+
+func writeFile(t *testing.T, dir, name, data string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const proto = "syntax = \"proto3\";\npackage x.v1;\nservice S { rpc A(R) returns (R); }\nmessage R {}\n"
+
+func TestWalkAccountsForEveryFile(t *testing.T) {
+	outside := t.TempDir()
+	writeFile(t, outside, "secret.proto", proto)
+	dir := t.TempDir()
+	writeFile(t, dir, "services/a/a.proto", proto)
+	writeFile(t, dir, "services/a/README.md", "# a\n")
+	writeFile(t, dir, "vendor/x/x.proto", proto)
+	writeFile(t, dir, "node_modules/y/openapi.yaml", "openapi: 3.0.0\n")
+	writeFile(t, dir, ".gitignore", "build/\n*.gen.proto\n")
+	writeFile(t, dir, "build/out.proto", proto)
+	writeFile(t, dir, "services/a/b.gen.proto", proto)
+	writeFile(t, dir, "services/a/blob.proto", "syntax\x00binary")
+	writeFile(t, dir, "big.yaml", strings.Repeat("a: b\n", 100))
+	writeFile(t, dir, ".git/config", "[core]\n")
+	if err := os.Symlink(filepath.Join(outside, "secret.proto"), filepath.Join(dir, "services/a/escape.proto")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "linkdir")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "services/a/openapi.yaml"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := load.DefaultOptions()
+	opts.MaxFileSize = 200
+	repo, err := load.Repo(context.Background(), dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]string{}
+	for _, s := range repo.Skipped {
+		reasons[s.File] = s.Reason
+	}
+	for file, want := range map[string]string{
+		"vendor/":                 "skipped directory (vendor)",
+		"node_modules/":           "skipped directory (node_modules)",
+		"build/":                  "ignored by .gitignore",
+		"services/a/b.gen.proto":  "ignored by .gitignore",
+		"services/a/blob.proto":   "binary content",
+		"big.yaml":                "larger than the 200-byte limit",
+		".git/":                   "git metadata",
+		"services/a/escape.proto": "symbolic link (not followed)",
+		"linkdir":                 "symbolic link (not followed)",
+		"services/a/openapi.yaml": "not a regular file",
+		"services/a/README.md":    "not an input decouple reads",
+		".gitignore":              "not an input decouple reads",
+	} {
+		if reasons[file] != want {
+			t.Errorf("%s: skipped as %q, want %q", file, reasons[file], want)
+		}
+	}
+	if len(repo.Files) != 1 || repo.Files[0].Path != "services/a/a.proto" || repo.Files[0].Service != "a" {
+		t.Errorf("analysed files: %+v", repo.Files)
+	}
+	if repo.FilesSeen != len(repo.Files)+len(repo.Skipped) {
+		t.Errorf("files_seen %d != %d analysed + %d skipped", repo.FilesSeen, len(repo.Files), len(repo.Skipped))
+	}
+	if len(repo.Protos) != 1 {
+		t.Errorf("protos read: %d (the escaping link must not be followed)", len(repo.Protos))
+	}
+}
+
+func TestProtoFacts(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "services/shop/shop.proto", `syntax = "proto3";
+// A comment with "quotes" and { braces }
+package shop.v1;
+
+import "google/api/annotations.proto";
+import public "shop/v1/types.proto";
+
+/* block
+   comment */
+service Shop {
+  rpc Buy(BuyRequest) returns (stream BuyResponse);
+}
+message BuyRequest {}
+enum Kind { KIND_UNSPECIFIED = 0; }
+`)
+	repo, err := load.Repo(context.Background(), dir, load.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(repo.Protos) != 1 || len(repo.Problems) != 0 {
+		t.Fatalf("protos %d, problems %+v", len(repo.Protos), repo.Problems)
+	}
+	p := repo.Protos[0]
+	at := func(line, col int) facts.Position {
+		return facts.Position{File: "services/shop/shop.proto", Line: line, Col: col}
+	}
+	if p.Package != "shop.v1" || p.PackagePos != at(3, 1) || p.Service != "shop" {
+		t.Errorf("package %q at %+v of %q", p.Package, p.PackagePos, p.Service)
+	}
+	if len(p.Imports) != 2 || p.Imports[1].Path != "shop/v1/types.proto" || p.Imports[1].Pos.Line != 6 {
+		t.Errorf("imports %+v", p.Imports)
+	}
+	if len(p.Services) != 1 || p.Services[0].Pos != at(10, 1) || len(p.Services[0].RPCs) != 1 ||
+		p.Services[0].RPCs[0].RequestType != "BuyRequest" || p.Services[0].RPCs[0].Pos.Line != 11 {
+		t.Errorf("services %+v", p.Services)
+	}
+	if len(p.Messages) != 2 || p.Messages[1].Name != "Kind" {
+		t.Errorf("messages %+v", p.Messages)
+	}
+}
+
+func TestHostileProtos(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a/semi.proto", "syntax = \"proto3\";\nimport \"a.proto\";;\n")
+	writeFile(t, dir, "a/deep.proto", "syntax = \"proto3\";\n"+strings.Repeat("message M {\n", 5000)+strings.Repeat("}\n", 5000))
+	writeFile(t, dir, "a/ok.proto", proto)
+	repo, err := load.Repo(context.Background(), dir, load.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, p := range repo.Problems {
+		got[p.Pos.File] = p.Message
+	}
+	if !strings.Contains(got["a/deep.proto"], "nesting deeper than") {
+		t.Errorf("deep proto: %q", got["a/deep.proto"])
+	}
+	// ";;" is an empty statement, valid proto: it must parse without a panic.
+	if got["a/semi.proto"] != "" {
+		t.Errorf("a proto with ';;': %q", got["a/semi.proto"])
+	}
+	var files []string
+	for _, p := range repo.Protos {
+		files = append(files, p.Path)
+	}
+	if strings.Join(files, " ") != "a/ok.proto a/semi.proto" || len(repo.Protos[1].Imports) != 1 {
+		t.Errorf("protos parsed: %v", files)
+	}
+}
+
+func TestSuppressionDirectives(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a/a.proto", "syntax = \"proto3\";\n// decouple:ignore API102,LOAD001 legacy contract\npackage a;\n")
+	writeFile(t, dir, "a/k8s.yaml", "kind: X # decouple:ignore DATA101\nname: \"decouple:ignore not a comment\"\n")
+	repo, err := load.Repo(context.Background(), dir, load.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range repo.Suppressions {
+		got = append(got, s.Pos.File+":"+s.Rule+":"+s.Reason)
+	}
+	want := "a/a.proto:API102:legacy contract a/a.proto:LOAD001:legacy contract a/k8s.yaml:DATA101:"
+	if strings.Join(got, " ") != want {
+		t.Errorf("suppressions %q, want %q", strings.Join(got, " "), want)
+	}
+}

@@ -1,0 +1,3 @@
+module github.com/acme/shop/libs/logging
+
+go 1.26

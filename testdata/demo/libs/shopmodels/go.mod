@@ -1,0 +1,3 @@
+module github.com/acme/shop/libs/shopmodels
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/acme/shop/notifications
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/acme/shop/users
+
+go 1.26
