@@ -7,6 +7,7 @@ import (
 
 	"github.com/decouplehq/decouple/analyzer"
 	"github.com/decouplehq/decouple/rules/api"
+	"github.com/decouplehq/decouple/rules/data"
 	"github.com/decouplehq/decouple/rules/deploy"
 	"github.com/decouplehq/decouple/rules/load"
 )
@@ -16,6 +17,7 @@ import (
 func All() []*analyzer.Rule {
 	all := []*analyzer.Rule{
 		api.UnversionedProtoPackage,
+		data.SharedDatabase, data.SharedTable, data.SharedSchemaMigrations, data.SharedDatabaseServer,
 		deploy.HistoryUnavailable, deploy.CoChangeCoupling, deploy.JointDeploy,
 		load.UnreadableInput,
 	}

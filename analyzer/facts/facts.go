@@ -59,6 +59,16 @@ type Repo struct {
 
 	// Workloads are compose services and Kubernetes workloads.
 	Workloads []*Workload
+	// KubeServices are the Kubernetes Services, for host name resolution.
+	KubeServices []*KubeService
+
+	// Datastore facts: references, the logical databases they lead to
+	// (graph nodes), service→datastore edges, tables, migration folders.
+	DatastoreRefs  []*DatastoreRef
+	Datastores     []*Datastore
+	DatastoreEdges []*DatastoreEdge
+	Tables         []*TableRef
+	Migrations     []*MigrationDir
 
 	// History is the git history window; Deploy the CI, image-tag,
 	// bundling and start-up observations (deploy.go).

@@ -14,7 +14,11 @@ type Workload struct {
 
 	Image    string
 	ImagePos Position
-	// Build is the compose build context, repo-relative ("" when none).
+	// ImageRaw is the image as written, before interpolation (e.g.
+	// "shop/orders:${TAG}").
+	ImageRaw string
+	// Build is the compose build context, repo-relative ("." for the
+	// repository root, "" when none).
 	Build string
 	// Datastore is true when the image runs a database, cache or broker.
 	Datastore bool
@@ -26,11 +30,50 @@ type Workload struct {
 	DependsOn []Dependency
 	// InitContainers are Kubernetes init containers.
 	InitContainers []Container
+
+	// Namespace is the Kubernetes namespace as written ("" when none).
+	Namespace string
+	// Labels are the Kubernetes pod template labels (the compose labels for
+	// a compose service).
+	Labels map[string]string
+	// Containers are the workload's main containers (one for compose).
+	Containers []Container
+	// Command is the first main container's command and args, joined with
+	// spaces.
+	Command string
+	// Mounts are compose bind mounts and volumes.
+	Mounts []Mount
+}
+
+// Mount is one compose volume entry.
+type Mount struct {
+	// Source is the host path, repo-relative when it is a bind mount inside
+	// the repository, or the volume name.
+	Source string
+	Target string
+	Bind   bool // Source is a path, not a named volume
+	Pos    Position
+}
+
+// KubeService is one Kubernetes Service: a stable host name for the pods its
+// selector matches.
+type KubeService struct {
+	Name      string
+	Namespace string
+	// Selector is the pod label selector.
+	Selector map[string]string
+	// ExternalName is the DNS name of an ExternalName Service.
+	ExternalName string
+	Ports        []int
+	Pos          Position
 }
 
 // EnvVar is one environment variable of a workload.
 type EnvVar struct {
-	Name  string
+	Name string
+	// Value never holds a credential in clear: passwords in connection
+	// strings are masked, and values of secret-looking variables and of
+	// Secrets are "<redacted>" unless they are connection strings.
 	Value string
 	Pos   Position
 	// From says where the value came from: "literal", "env_file:<path>",

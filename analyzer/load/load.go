@@ -112,6 +112,7 @@ type loader struct {
 	byPath map[string]*input
 	byDir  map[string][]*input // inputs directly in each directory
 	docs   []*yamlDoc
+	work   []*workload // compose and Kubernetes workloads, with env in clear
 
 	mu       sync.Mutex // guards repo.Problems and repo.Incomplete while parsers run
 	finished bool       // set once finish starts: late reports of abandoned parsers are dropped
@@ -215,6 +216,8 @@ func (l *loader) guard(file string, fn func()) {
 func (l *loader) parse(ctx context.Context) {
 	l.parseProtos(ctx)
 	l.scanSuppressions(ctx)
+	l.parseWorkloads(ctx)
+	l.parseDatastores(ctx)
 	l.parseDeploy(ctx)
 }
 
@@ -242,6 +245,8 @@ func (l *loader) finish() {
 	for _, p := range repo.Protos {
 		p.Service = repo.ServiceOf(p.Path)
 	}
+	sortWorkloadFacts(repo)
+	sortDataFacts(repo)
 	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)
 	l.finishDeploy()
 }

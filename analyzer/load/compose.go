@@ -1,0 +1,542 @@
+package load
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	cloader "github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/types"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/decouplehq/decouple/analyzer/facts"
+)
+
+// workload is a facts.Workload with what the datastore scan needs and the
+// facts must not keep: the environment in clear.
+type workload struct {
+	fact *facts.Workload
+	env  []envValue
+	// project is the compose file or the Kubernetes namespace the workload
+	// lives in: host names resolve within it first.
+	project string
+}
+
+// envValue is one environment variable with its value in clear. It never
+// leaves the loader.
+type envValue struct {
+	name, value, from string
+	pos               facts.Position
+}
+
+// composeProject is one compose file with the overrides merged into it.
+type composeProject struct {
+	dir  string
+	docs []*yamlDoc // base first, then overrides in order
+}
+
+// parseCompose loads every compose file with compose-go: interpolation with
+// the variables of the .env file beside it (never the machine's
+// environment), env_file read through the repository root only, profiles
+// all enabled. Positions come from the YAML trees already decoded.
+func (l *loader) parseCompose(ctx context.Context) {
+	projects := composeProjects(l.docsOf(docCompose))
+	out := make([][]*workload, len(projects))
+	l.each(ctx, len(projects), func(i int) {
+		p := projects[i]
+		l.guard(p.docs[0].in.path, func() { out[i] = l.loadCompose(ctx, p) })
+	})
+	for _, ws := range out {
+		l.work = append(l.work, ws...)
+	}
+}
+
+// composeProjects groups compose documents: compose.override.yaml (and
+// docker-compose.override.yml) merge into the base file of their directory;
+// every other file is a project of its own.
+func composeProjects(docs []*yamlDoc) []*composeProject {
+	var out []*composeProject
+	base := map[string]*composeProject{}
+	var overrides []*yamlDoc
+	for _, d := range docs {
+		if d.index > 0 {
+			continue // compose files are single documents
+		}
+		b := strings.ToLower(path.Base(d.in.path))
+		if strings.Contains(b, ".override.") {
+			overrides = append(overrides, d)
+			continue
+		}
+		p := &composeProject{dir: path.Dir(d.in.path), docs: []*yamlDoc{d}}
+		out = append(out, p)
+		stem := strings.TrimSuffix(strings.TrimSuffix(b, ".yml"), ".yaml")
+		base[p.dir+"\x00"+stem] = p
+	}
+	for _, d := range overrides {
+		b := strings.ToLower(path.Base(d.in.path))
+		stem := b[:strings.Index(b, ".override.")]
+		if p := base[path.Dir(d.in.path)+"\x00"+stem]; p != nil {
+			p.docs = append(p.docs, d)
+			continue
+		}
+		out = append(out, &composeProject{dir: path.Dir(d.in.path), docs: []*yamlDoc{d}})
+	}
+	return out
+}
+
+func (l *loader) loadCompose(ctx context.Context, p *composeProject) []*workload {
+	mainFile := p.docs[0].in.path
+	env, envFile := l.projectEnv(p.dir)
+	var files []types.ConfigFile
+	for _, d := range p.docs {
+		files = append(files, types.ConfigFile{Filename: d.in.path, Content: composeContent(d)})
+	}
+	unresolved := &templateMisses{set: map[string]bool{}}
+	project, err := cloader.LoadWithContext(ctx, types.ConfigDetails{
+		WorkingDir:  p.dir,
+		ConfigFiles: files,
+		Environment: env,
+	}, func(o *cloader.Options) {
+		o.SetProjectName("decouple", true)
+		o.ResolvePaths = false
+		o.SkipConsistencyCheck = true
+		o.SkipInclude = true
+		o.SkipResolveEnvironment = true
+		o.SkipResolveLabels = true
+		o.Profiles = []string{"*"}
+		o.Interpolate.LookupValue = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+		o.Interpolate.Substitute = unresolved.substitute
+	})
+	if err != nil {
+		file, line := composeErrorPos(p, err)
+		l.problem(file, line, 0, "invalid compose file: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+		return nil
+	}
+	var out []*workload
+	for _, name := range sortedKeys(project.AllServices()) {
+		svc := project.AllServices()[name]
+		out = append(out, l.composeWorkload(p, mainFile, envFile, env, svc, unresolved))
+	}
+	return out
+}
+
+// projectEnv reads the .env file beside the compose file, when the
+// repository holds one: compose interpolates ${VAR} from it.
+func (l *loader) projectEnv(dir string) (types.Mapping, string) {
+	env := types.Mapping{}
+	in := l.byPath[joinRel(dir, ".env")]
+	if in == nil {
+		return env, ""
+	}
+	vals, err := dotenv.UnmarshalBytesWithLookup(in.data, nil)
+	if err != nil {
+		l.problem(in.path, 0, 0, "malformed env file: %s", err)
+		return env, ""
+	}
+	for k, v := range vals {
+		env[k] = v
+	}
+	return env, in.path
+}
+
+// composeContent returns the file for compose-go with the keys it would
+// resolve by reading other files blanked out, lines kept: top-level
+// include and version, and extends with a file.
+func composeContent(d *yamlDoc) []byte {
+	data := bytes.Clone(d.in.data)
+	for _, kv := range pairs(d.root) {
+		if kv[0].Value == "include" || kv[0].Value == "version" {
+			blankNode(data, kv[0], kv[1])
+		}
+	}
+	for _, kv := range pairs(get(d.root, "services")) {
+		for _, f := range pairs(kv[1]) {
+			if f[0].Value == "extends" && get(f[1], "file") != nil {
+				blankNode(data, f[0], f[1])
+			}
+		}
+	}
+	return data
+}
+
+// blankNode replaces the lines a key and its value span with spaces, when
+// the key starts its line.
+func blankNode(data []byte, key, val *yaml.Node) {
+	last := lastLine(val)
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	prefix := lines[key.Line-1][:key.Column-1]
+	if len(bytes.TrimSpace(prefix)) != 0 {
+		return
+	}
+	off := 0
+	for i, ln := range lines {
+		if i+1 >= key.Line && i+1 <= last {
+			for j := range ln {
+				if ln[j] != '\n' && ln[j] != '\r' {
+					data[off+j] = ' '
+				}
+			}
+		}
+		off += len(ln)
+	}
+}
+
+func lastLine(n *yaml.Node) int {
+	last := n.Line
+	for _, c := range n.Content {
+		if ll := lastLine(c); ll > last {
+			last = ll
+		}
+	}
+	return last
+}
+
+// templateMisses records which values held a variable that the project
+// environment does not define (and no default covers).
+type templateMisses struct {
+	mu  sync.Mutex
+	set map[string]bool
+}
+
+var plainVar = regexp.MustCompile(`^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$`)
+
+func (t *templateMisses) substitute(tmpl string, mapping template.Mapping) (string, error) {
+	return template.SubstituteWithOptions(tmpl, mapping, template.WithoutLogging,
+		template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
+			v, err := template.DefaultReplacementFunc(sub, m, cfg)
+			var req *template.MissingRequiredError
+			if errors.As(err, &req) {
+				t.miss(tmpl)
+				return "", nil
+			}
+			if mm := plainVar.FindStringSubmatch(sub); mm != nil {
+				if _, ok := m(mm[1]); !ok {
+					t.miss(tmpl)
+				}
+			}
+			return v, err
+		}))
+}
+
+func (t *templateMisses) miss(tmpl string) {
+	t.mu.Lock()
+	t.set[tmpl] = true
+	t.mu.Unlock()
+}
+
+func (t *templateMisses) has(tmpl string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.set[tmpl]
+}
+
+// composeNode returns the node of a service's key, from the last file that
+// sets it.
+func composeNode(p *composeProject, service string, keys ...string) (*yamlDoc, *yaml.Node) {
+	for i := len(p.docs) - 1; i >= 0; i-- {
+		n := getPath(p.docs[i].root, append([]string{"services", service}, keys...)...)
+		if n != nil {
+			return p.docs[i], n
+		}
+	}
+	return nil, nil
+}
+
+// composeKey returns the key node of a service (its declaration).
+func composeKey(p *composeProject, service string) (*yamlDoc, *yaml.Node) {
+	for _, d := range p.docs {
+		for _, kv := range pairs(get(d.root, "services")) {
+			if kv[0].Value == service {
+				return d, kv[0]
+			}
+		}
+	}
+	return p.docs[0], nil
+}
+
+func at(d *yamlDoc, n *yaml.Node) facts.Position {
+	if d == nil || n == nil {
+		return facts.Position{}
+	}
+	return facts.Position{File: d.in.path, Line: n.Line, Col: n.Column}
+}
+
+func (l *loader) composeWorkload(p *composeProject, mainFile, envFile string, projectEnv types.Mapping,
+	svc types.ServiceConfig, misses *templateMisses) *workload {
+	kd, key := composeKey(p, svc.Name)
+	w := &facts.Workload{Name: svc.Name, Kind: "compose", Pos: at(kd, key), Image: svc.Image}
+	if d, n := composeNode(p, svc.Name, "image"); n != nil {
+		w.ImagePos, w.ImageRaw = at(d, n), scalar(n)
+	}
+	w.Datastore = IsDatastoreImage(svc.Image)
+	if svc.Build != nil && svc.Build.Context != "" && !isRemoteContext(svc.Build.Context) {
+		w.Build = cleanDir(path.Join(p.dir, svc.Build.Context))
+		if w.Build == "" {
+			w.Build = "."
+		}
+	}
+	w.Service = l.composeService(svc, w)
+	if len(svc.Labels) > 0 {
+		w.Labels = map[string]string(svc.Labels)
+	}
+	cmd := strings.Join(append(append([]string(nil), svc.Entrypoint...), svc.Command...), " ")
+	w.Command = cmd
+	w.Containers = []facts.Container{{Name: svc.Name, Image: svc.Image, Command: cmd, Pos: w.Pos}}
+	wl := &workload{fact: w, project: mainFile}
+	wl.env = l.composeEnv(p, svc, projectEnv, envFile, misses)
+	w.DependsOn = composeDeps(p, svc)
+	w.Mounts = composeMounts(p, svc)
+	w.Env = factEnv(wl.env)
+	return wl
+}
+
+func isRemoteContext(c string) bool {
+	return strings.Contains(c, "://") || strings.HasPrefix(c, "git@") || strings.HasPrefix(c, "github.com/")
+}
+
+// composeService names the repo service a compose service runs: the one
+// owning its Dockerfile or build context, else the service of the same name,
+// else the one its image is named after.
+func (l *loader) composeService(svc types.ServiceConfig, w *facts.Workload) string {
+	if w.Build != "" {
+		if svc.Build.Dockerfile != "" && !path.IsAbs(svc.Build.Dockerfile) {
+			if s := l.repo.ServiceOf(path.Dir(cleanDir(path.Join(w.Build, svc.Build.Dockerfile)))); s != "" {
+				return s
+			}
+		}
+		if s := l.repo.ServiceOf(w.Build); s != "" {
+			return s
+		}
+	}
+	if w.Datastore {
+		return ""
+	}
+	if s := l.repo.ServiceByName(svc.Name); s != nil {
+		return s.Name
+	}
+	return l.serviceOfImage(svc.Image)
+}
+
+// serviceOfImage matches an image's repository base name to a service.
+func (l *loader) serviceOfImage(image string) string {
+	if image == "" || IsDatastoreImage(image) {
+		return ""
+	}
+	base := path.Base(strings.SplitN(image, "@", 2)[0])
+	if i := strings.Index(base, ":"); i >= 0 {
+		base = base[:i]
+	}
+	if s := l.repo.ServiceByName(base); s != nil {
+		return s.Name
+	}
+	return ""
+}
+
+// composeEnv resolves a service's environment: env_file entries first (in
+// order), then environment, which wins.
+func (l *loader) composeEnv(p *composeProject, svc types.ServiceConfig, projectEnv types.Mapping,
+	envFile string, misses *templateMisses) []envValue {
+	vals := map[string]envValue{}
+	for _, ef := range svc.EnvFiles {
+		file := cleanDir(path.Join(p.dir, ef.Path))
+		for _, v := range l.readEnvFile(file, projectEnv) {
+			vals[v.name] = v
+		}
+	}
+	d, envNode := composeNode(p, svc.Name, "environment")
+	type entry struct {
+		pos      *yaml.Node
+		raw      string
+		hasValue bool
+	}
+	raw := map[string]entry{}
+	for _, kv := range pairs(envNode) {
+		raw[kv[0].Value] = entry{kv[0], scalar(kv[1]), kv[1] != nil && kv[1].Tag != "!!null"}
+	}
+	for _, it := range items(envNode) {
+		name, val, ok := strings.Cut(scalar(it), "=")
+		raw[name] = entry{it, val, ok}
+	}
+	for name, v := range svc.Environment {
+		e, known := raw[name]
+		ev := envValue{name: name, pos: at(d, e.pos), from: "literal"}
+		switch {
+		case known && !e.hasValue:
+			// KEY alone: the value comes from the environment compose runs
+			// in, of which only the project .env is known.
+			if pv, ok := projectEnv[name]; ok {
+				ev.value, ev.from = pv, "env_file:"+envFile
+			} else {
+				ev.from = "unresolved"
+			}
+		case v == nil:
+			ev.from = "unresolved"
+		default:
+			ev.value = *v
+			if misses.has(e.raw) {
+				ev.from = "unresolved"
+			}
+		}
+		vals[name] = ev
+	}
+	out := make([]envValue, 0, len(vals))
+	for _, name := range sortedKeys(vals) {
+		out = append(out, vals[name])
+	}
+	return out
+}
+
+// readEnvFile reads an env_file that the repository holds. Files the walker
+// left out on purpose (gitignored, excluded) are not read: their content is
+// the machine's, not the repository's.
+func (l *loader) readEnvFile(file string, lookup types.Mapping) []envValue {
+	var data []byte
+	if in := l.byPath[file]; in != nil {
+		data = in.data
+	} else if l.skippedAs(file, "not an input decouple reads") {
+		b, err := readConfined(l.root, file, l.maxSize())
+		if err != nil {
+			return nil
+		}
+		data = b
+	} else {
+		return nil
+	}
+	vals, err := dotenv.UnmarshalBytesWithLookup(data, func(k string) (string, bool) { v, ok := lookup[k]; return v, ok })
+	if err != nil {
+		l.problem(file, 0, 0, "malformed env file: %s", err)
+		return nil
+	}
+	lines := envLines(data)
+	out := make([]envValue, 0, len(vals))
+	for _, k := range sortedKeys(vals) {
+		out = append(out, envValue{name: k, value: vals[k], from: "env_file:" + file,
+			pos: facts.Position{File: file, Line: lines[k]}})
+	}
+	return out
+}
+
+var envLine = regexp.MustCompile(`^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]`)
+
+// envLines maps each variable of a dotenv file to the line defining it (the
+// last one wins, as in the parser).
+func envLines(data []byte) map[string]int {
+	out := map[string]int{}
+	for i, ln := range strings.Split(string(data), "\n") {
+		if m := envLine.FindStringSubmatch(ln); m != nil {
+			out[m[1]] = i + 1
+		}
+	}
+	return out
+}
+
+// skippedAs reports whether the walker skipped file for the given reason.
+func (l *loader) skippedAs(file, reason string) bool {
+	for _, s := range l.repo.Skipped {
+		if s.File == file {
+			return s.Reason == reason
+		}
+	}
+	return false
+}
+
+func composeDeps(p *composeProject, svc types.ServiceConfig) []facts.Dependency {
+	var out []facts.Dependency
+	d, deps := composeNode(p, svc.Name, "depends_on")
+	declared := map[string]facts.Position{}
+	for _, it := range items(deps) {
+		declared[scalar(it)] = at(d, it)
+	}
+	for _, kv := range pairs(deps) {
+		declared[kv[0].Value] = at(d, kv[0])
+	}
+	for _, name := range sortedKeys(svc.DependsOn) {
+		if pos, ok := declared[name]; ok {
+			out = append(out, facts.Dependency{Name: name, Condition: svc.DependsOn[name].Condition, Pos: pos})
+		}
+	}
+	ld, links := composeNode(p, svc.Name, "links")
+	for _, it := range items(links) {
+		name, _, _ := strings.Cut(scalar(it), ":")
+		out = append(out, facts.Dependency{Name: name, Condition: "link", Pos: at(ld, it)})
+	}
+	return out
+}
+
+func composeMounts(p *composeProject, svc types.ServiceConfig) []facts.Mount {
+	d, vols := composeNode(p, svc.Name, "volumes")
+	nodes := items(vols)
+	var out []facts.Mount
+	for i, v := range svc.Volumes {
+		m := facts.Mount{Source: v.Source, Target: v.Target, Bind: v.Type == types.VolumeTypeBind}
+		if m.Bind && !path.IsAbs(m.Source) && !strings.HasPrefix(m.Source, "~") {
+			m.Source = cleanDir(path.Join(p.dir, m.Source))
+		}
+		if i < len(nodes) {
+			m.Pos = at(d, nodes[i])
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// factEnv is the redacted environment a fact keeps.
+func factEnv(env []envValue) []facts.EnvVar {
+	out := make([]facts.EnvVar, 0, len(env))
+	for _, e := range env {
+		out = append(out, facts.EnvVar{Name: e.name, Value: redactEnv(e.name, e.value, e.from), Pos: e.pos, From: e.from})
+	}
+	return out
+}
+
+var composeErrService = regexp.MustCompile(`services\.([A-Za-z0-9_.\-]+?)(?:\.([A-Za-z_]+))?(?:\s|$|\[|:|,)`)
+
+// composeErrorPos finds the file and line a compose-go error is about: the
+// line it names, or the service and key it names, or the first line.
+func composeErrorPos(p *composeProject, err error) (string, int) {
+	msg := err.Error()
+	file := p.docs[0].in.path
+	for _, d := range p.docs {
+		if strings.Contains(msg, d.in.path) {
+			file = d.in.path
+		}
+	}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return file, n
+	}
+	if m := composeErrService.FindStringSubmatch(msg); m != nil {
+		keys := []string{m[1]}
+		if m[2] != "" {
+			keys = append(keys, m[2])
+		}
+		for i := len(keys); i > 0; i-- {
+			if d, n := composeNode(p, keys[0], keys[1:i]...); n != nil {
+				return d.in.path, n.Line
+			}
+		}
+		if d, n := composeKey(p, keys[0]); n != nil {
+			return d.in.path, n.Line
+		}
+	}
+	return file, 1
+}
+
+// sortedWorkloads orders workloads by position, then name.
+func sortedWorkloads(ws []*workload) {
+	sort.SliceStable(ws, func(i, j int) bool {
+		a, b := ws[i].fact, ws[j].fact
+		if a.Pos != b.Pos {
+			return a.Pos.Less(b.Pos)
+		}
+		return a.Name < b.Name
+	})
+}

@@ -1,0 +1,247 @@
+package load
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/decouplehq/decouple/analyzer/facts"
+)
+
+// configRefs finds the datastore references of .env files and YAML, JSON
+// and TOML config files inside service directories, and of Helm values
+// files.
+func (l *loader) configRefs() []rawRef {
+	var out []rawRef
+	for _, in := range l.inputs {
+		if ignoredForData(in.path) {
+			continue
+		}
+		svc := l.repo.ServiceOf(in.path)
+		switch in.kind {
+		case kindEnv:
+			if svc != "" {
+				out = append(out, refsFromSettings(l.dotenvSettings(in), svc, "env-file", "")...)
+			}
+		case kindTOML:
+			if svc != "" {
+				out = append(out, refsFromSettings(l.tomlSettings(in), svc, "config", "")...)
+			}
+		}
+	}
+	for _, d := range l.docs {
+		if d.kind != docUnknown || ignoredForData(d.in.path) {
+			continue
+		}
+		if isHelmValues(l, d.in.path) {
+			out = append(out, l.helmRefs(d)...)
+			continue
+		}
+		if svc := l.repo.ServiceOf(d.in.path); svc != "" {
+			var settings []setting
+			flattenYAML(d, d.root, "", 0, &settings)
+			out = append(out, refsFromSettings(settings, svc, "config", "")...)
+		}
+	}
+	return out
+}
+
+// ignoredForData reports paths whose contents are not the system's own:
+// test data and CI definitions.
+func ignoredForData(p string) bool {
+	return strings.HasPrefix(p, "testdata/") || strings.Contains(p, "/testdata/") ||
+		strings.HasPrefix(p, ".github/") || strings.HasSuffix(p, "_test.go")
+}
+
+func (l *loader) dotenvSettings(in *input) []setting {
+	vals, err := dotenv.UnmarshalBytesWithLookup(in.data, nil)
+	if err != nil {
+		l.problem(in.path, 0, 0, "malformed env file: %s", err)
+		return nil
+	}
+	lines := envLines(in.data)
+	out := make([]setting, 0, len(vals))
+	for _, k := range sortedKeys(vals) {
+		out = append(out, setting{name: k, value: vals[k], pos: facts.Position{File: in.path, Line: lines[k]}})
+	}
+	return out
+}
+
+// flattenYAML turns a YAML tree into settings named by their key path
+// (db.host). A mapping holding only name and value (a container env entry)
+// becomes the setting it describes.
+func flattenYAML(d *yamlDoc, n *yaml.Node, prefix string, depth int, out *[]setting) {
+	n = deref(n)
+	if n == nil || depth > 32 {
+		return
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		if name, value := get(n, "name"), get(n, "value"); name != nil && value != nil && len(n.Content) == 4 {
+			*out = append(*out, setting{name: scalar(name), value: scalar(value), pos: at(d, value)})
+			return
+		}
+		for _, kv := range pairs(n) {
+			key := kv[0].Value
+			if prefix != "" {
+				key = prefix + "." + key
+			}
+			if kv[1] != nil && kv[1].Kind == yaml.ScalarNode {
+				*out = append(*out, setting{name: key, value: kv[1].Value, pos: at(d, kv[0])})
+				continue
+			}
+			flattenYAML(d, kv[1], key, depth+1, out)
+		}
+	case yaml.SequenceNode:
+		for i, it := range items(n) {
+			key := fmt.Sprintf("%s.%d", prefix, i)
+			if it != nil && it.Kind == yaml.ScalarNode {
+				*out = append(*out, setting{name: key, value: it.Value, pos: at(d, it)})
+				continue
+			}
+			flattenYAML(d, it, key, depth+1, out)
+		}
+	}
+}
+
+// tomlSettings decodes a TOML file and finds each key's line by reading the
+// table headers and key lines.
+func (l *loader) tomlSettings(in *input) []setting {
+	var tree map[string]any
+	if _, err := toml.Decode(string(in.data), &tree); err != nil {
+		line := 0
+		if pe, ok := err.(toml.ParseError); ok {
+			line = pe.Position.Line
+		}
+		l.problem(in.path, line, 0, "malformed TOML: %s", firstLine(err.Error()))
+		return nil
+	}
+	lines := tomlLines(in.data)
+	var out []setting
+	var walk func(prefix string, v any, depth int)
+	walk = func(prefix string, v any, depth int) {
+		if depth > 32 {
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			for _, k := range sortedKeys(v) {
+				key := k
+				if prefix != "" {
+					key = prefix + "." + k
+				}
+				walk(key, v[k], depth+1)
+			}
+		case []map[string]any:
+			for i, m := range v {
+				walk(fmt.Sprintf("%s.%d", prefix, i), m, depth+1)
+			}
+		case string:
+			out = append(out, setting{name: prefix, value: v, pos: facts.Position{File: in.path, Line: lines[tomlKeyNoIndex(prefix)]}})
+		case int64:
+			out = append(out, setting{name: prefix, value: fmt.Sprint(v), pos: facts.Position{File: in.path, Line: lines[tomlKeyNoIndex(prefix)]}})
+		}
+	}
+	walk("", tree, 0)
+	return out
+}
+
+var (
+	tomlHeader = regexp.MustCompile(`^\s*\[\[?\s*([^\]]+?)\s*\]\]?`)
+	tomlKey    = regexp.MustCompile(`^\s*([A-Za-z0-9_\-."']+?)\s*=`)
+	arrayIndex = regexp.MustCompile(`\.\d+(\.|$)`)
+)
+
+// tomlLines maps each dotted key to its line.
+func tomlLines(data []byte) map[string]int {
+	out := map[string]int{}
+	table := ""
+	for i, ln := range strings.Split(string(data), "\n") {
+		if m := tomlHeader.FindStringSubmatch(ln); m != nil {
+			table = strings.ReplaceAll(strings.ReplaceAll(m[1], `"`, ""), " ", "")
+			continue
+		}
+		if m := tomlKey.FindStringSubmatch(ln); m != nil {
+			key := strings.ReplaceAll(strings.ReplaceAll(m[1], `"`, ""), "'", "")
+			if table != "" {
+				key = table + "." + key
+			}
+			if _, ok := out[key]; !ok {
+				out[key] = i + 1
+			}
+		}
+	}
+	return out
+}
+
+func tomlKeyNoIndex(k string) string { return arrayIndex.ReplaceAllString(k, "$1") }
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// isHelmValues reports whether p is a values file of a Helm chart.
+func isHelmValues(l *loader, p string) bool {
+	base := strings.ToLower(path.Base(p))
+	if !strings.HasPrefix(base, "values") || !(strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) {
+		return false
+	}
+	dir := path.Dir(p)
+	return l.hasInput(joinRel(dir, "Chart.yaml")) || l.hasInput(joinRel(dir, "Chart.yml"))
+}
+
+// helmRefs reads the literal values of a Helm values file. The chart's
+// service is the one owning its directory, or the one named like the chart;
+// in an umbrella chart, a top-level key named like a service scopes its
+// values to that service.
+func (l *loader) helmRefs(d *yamlDoc) []rawRef {
+	dir := path.Dir(d.in.path)
+	chartSvc := l.repo.ServiceOf(d.in.path)
+	if chartSvc == "" {
+		for _, name := range []string{l.chartName(dir), path.Base(dir)} {
+			if s := l.repo.ServiceByName(name); name != "" && s != nil {
+				chartSvc = s.Name
+				break
+			}
+		}
+	}
+	var out []rawRef
+	var shared []setting
+	for _, kv := range pairs(d.root) {
+		var settings []setting
+		if kv[1] != nil && kv[1].Kind == yaml.ScalarNode {
+			settings = []setting{{name: kv[0].Value, value: kv[1].Value, pos: at(d, kv[0])}}
+		} else {
+			flattenYAML(d, kv[1], kv[0].Value, 1, &settings)
+		}
+		if s := l.repo.ServiceByName(kv[0].Value); s != nil && chartSvc == "" {
+			for i := range settings {
+				settings[i].name = strings.TrimPrefix(settings[i].name, kv[0].Value+".")
+			}
+			out = append(out, refsFromSettings(settings, s.Name, "helm-values", "")...)
+			continue
+		}
+		shared = append(shared, settings...)
+	}
+	sort.SliceStable(shared, func(i, j int) bool { return shared[i].name < shared[j].name })
+	return append(out, refsFromSettings(shared, chartSvc, "helm-values", "")...)
+}
+
+// chartName reads the name of the chart in dir.
+func (l *loader) chartName(dir string) string {
+	for _, d := range l.docs {
+		if path.Dir(d.in.path) == dir && strings.HasPrefix(path.Base(d.in.path), "Chart.") {
+			return scalar(get(d.root, "name"))
+		}
+	}
+	return ""
+}

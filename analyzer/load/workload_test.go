@@ -1,0 +1,314 @@
+package load_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/decouplehq/decouple/analyzer/facts"
+	"github.com/decouplehq/decouple/analyzer/load"
+)
+
+// loadTxtar writes an archive to a temp dir and loads it.
+func loadTxtar(t *testing.T, archive string) *facts.Repo {
+	t.Helper()
+	ar := txtar.Parse([]byte(archive))
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	repo, err := load.Repo(context.Background(), dir, load.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return repo
+}
+
+func workload(t *testing.T, repo *facts.Repo, name string) *facts.Workload {
+	t.Helper()
+	for _, w := range repo.Workloads {
+		if w.Name == name {
+			return w
+		}
+	}
+	t.Fatalf("no workload %s in %v", name, names(repo.Workloads))
+	return nil
+}
+
+func names(ws []*facts.Workload) []string {
+	var out []string
+	for _, w := range ws {
+		out = append(out, w.Kind+"/"+w.Name)
+	}
+	return out
+}
+
+func env(w *facts.Workload, name string) facts.EnvVar {
+	for _, e := range w.Env {
+		if e.Name == name {
+			return e
+		}
+	}
+	return facts.EnvVar{}
+}
+
+func TestComposeWorkloads(t *testing.T) {
+	repo := loadTxtar(t, `
+-- compose.yaml --
+version: "3.9"
+services:
+  orders:
+    build: ./services/orders
+    image: shop/orders:${TAG:-latest}
+    environment:
+      DATABASE_URL: postgres://shop:${DB_PASSWORD}@db:5432/shop
+      MISSING: ${NOPE}
+      REQUIRED: ${NEED:?set it}
+      FROM_DOTENV:
+    env_file: services/orders/orders.env
+    depends_on:
+      db:
+        condition: service_healthy
+    links: ["cache:c"]
+    volumes: ["./db/migrations:/migrations:ro", "data:/data"]
+  worker:
+    image: shop/billing:${TAG:-latest}
+    profiles: [jobs]
+    depends_on: [orders]
+  db:
+    image: postgres:16
+  cache:
+    image: redis:7
+volumes:
+  data: {}
+-- .env --
+DB_PASSWORD=s3cret-pw
+FROM_DOTENV=hello
+TAG=1.2.3
+-- services/orders/orders.env --
+# comment
+REDIS_ADDR=cache:6379
+API_TOKEN=tok-123
+-- services/orders/go.mod --
+module example.com/orders
+-- services/billing/main.go --
+package main
+`)
+	if len(repo.Problems) > 0 {
+		t.Fatalf("problems: %+v", repo.Problems)
+	}
+	o := workload(t, repo, "orders")
+	if o.Kind != "compose" || o.Service != "orders" || o.Build != "services/orders" || o.Datastore {
+		t.Errorf("orders = %+v", o)
+	}
+	if o.Image != "shop/orders:1.2.3" || o.ImageRaw != "shop/orders:${TAG:-latest}" || o.ImagePos.Line != 5 {
+		t.Errorf("orders image = %q raw %q at %v", o.Image, o.ImageRaw, o.ImagePos)
+	}
+	if o.Pos != (facts.Position{File: "compose.yaml", Line: 3, Col: 3}) {
+		t.Errorf("orders pos = %v", o.Pos)
+	}
+	db := env(o, "DATABASE_URL")
+	if db.Value != "postgres://shop:***@db:5432/shop" || db.From != "literal" || db.Pos.Line != 7 {
+		t.Errorf("DATABASE_URL = %+v", db)
+	}
+	for _, name := range []string{"MISSING", "REQUIRED"} {
+		if e := env(o, name); e.From != "unresolved" || e.Value != "" {
+			t.Errorf("%s = %+v", name, e)
+		}
+	}
+	if e := env(o, "FROM_DOTENV"); e.Value != "hello" || e.From != "env_file:.env" {
+		t.Errorf("FROM_DOTENV = %+v", e)
+	}
+	if e := env(o, "REDIS_ADDR"); e.Value != "cache:6379" || e.From != "env_file:services/orders/orders.env" || e.Pos.Line != 2 {
+		t.Errorf("REDIS_ADDR = %+v", e)
+	}
+	if e := env(o, "API_TOKEN"); e.Value != "<redacted>" {
+		t.Errorf("API_TOKEN = %+v", e)
+	}
+	want := []facts.Dependency{
+		{Name: "db", Condition: "service_healthy", Pos: facts.Position{File: "compose.yaml", Line: 13, Col: 7}},
+		{Name: "cache", Condition: "link", Pos: facts.Position{File: "compose.yaml", Line: 15, Col: 13}},
+	}
+	if len(o.DependsOn) != 2 || o.DependsOn[0] != want[0] || o.DependsOn[1] != want[1] {
+		t.Errorf("depends_on = %+v", o.DependsOn)
+	}
+	if len(o.Mounts) != 2 || o.Mounts[0].Source != "db/migrations" || !o.Mounts[0].Bind || o.Mounts[0].Target != "/migrations" ||
+		o.Mounts[1].Source != "data" || o.Mounts[1].Bind {
+		t.Errorf("mounts = %+v", o.Mounts)
+	}
+	w := workload(t, repo, "worker")
+	if w.Service != "billing" || len(w.DependsOn) != 1 || w.DependsOn[0].Condition != "service_started" {
+		t.Errorf("worker = %+v", w)
+	}
+	if d := workload(t, repo, "db"); !d.Datastore || d.Service != "" {
+		t.Errorf("db = %+v", d)
+	}
+}
+
+func TestComposeOverrideAndErrors(t *testing.T) {
+	repo := loadTxtar(t, `
+-- compose.yaml --
+services:
+  api:
+    image: api
+    environment:
+      A: base
+    extends:
+      file: other.yaml
+      service: base
+-- compose.override.yaml --
+services:
+  api:
+    environment:
+      A: override
+-- bad/docker-compose.yml --
+services:
+  api:
+    image: api
+    ports: {not: [valid}
+-- bad2/compose.yaml --
+services:
+  api:
+    image: api
+    depends_on: 12
+`)
+	a := workload(t, repo, "api")
+	if e := env(a, "A"); e.Value != "override" || e.Pos.File != "compose.override.yaml" {
+		t.Errorf("A = %+v", e)
+	}
+	var got []string
+	for _, p := range repo.Problems {
+		got = append(got, p.Pos.File)
+		if p.Pos.Line == 0 {
+			t.Errorf("problem without a line: %+v", p)
+		}
+	}
+	if strings.Join(got, ",") != "bad/docker-compose.yml,bad2/compose.yaml" {
+		t.Errorf("problems = %+v", repo.Problems)
+	}
+}
+
+func TestKubeWorkloads(t *testing.T) {
+	repo := loadTxtar(t, `
+-- deploy/orders.yaml --
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: orders
+  namespace: shop
+spec:
+  template:
+    metadata:
+      labels: {app: orders}
+    spec:
+      initContainers:
+        - name: wait
+          image: busybox
+          command: ["sh", "-c"]
+          args: ["until nc -z billing 8080; do sleep 1; done"]
+      containers:
+        - name: app
+          image: ghcr.io/acme/orders:1.0
+          envFrom:
+            - configMapRef: {name: common}
+          env:
+            - name: DB_USER
+              value: shop
+            - name: DB_PASS
+              valueFrom:
+                secretKeyRef: {name: db, key: password}
+            - name: DATABASE_URL
+              value: postgres://$(DB_USER):$(DB_PASS)@postgres.shop.svc.cluster.local/shop
+            - name: SECRET_URL
+              valueFrom:
+                secretKeyRef: {name: db, key: url}
+            - name: POD
+              valueFrom:
+                fieldRef: {fieldPath: metadata.name}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: db, namespace: shop}
+data:
+  password: aHVudGVyMg==
+  url: cG9zdGdyZXM6Ly91Omh1bnRlcjJAcGc6NTQzMi9zaG9w
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: common}
+data:
+  REDIS_URL: redis://cache:6379/1
+---
+apiVersion: v1
+kind: Service
+metadata: {name: postgres, namespace: shop}
+spec:
+  selector: {app: postgres}
+  ports: [{port: 5432}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: postgres, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: postgres}}
+    spec:
+      containers: [{name: pg, image: "postgres:16"}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report}
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers: [{name: r, image: acme/report}]
+-- services/orders/main.go --
+package main
+`)
+	if len(repo.Problems) > 0 {
+		t.Fatalf("problems: %+v", repo.Problems)
+	}
+	o := workload(t, repo, "orders")
+	if o.Kind != "Deployment" || o.Service != "orders" || o.Namespace != "shop" || o.Labels["app"] != "orders" || o.Datastore {
+		t.Errorf("orders = %+v", o)
+	}
+	if len(o.InitContainers) != 1 || o.InitContainers[0].Command != "sh -c until nc -z billing 8080; do sleep 1; done" {
+		t.Errorf("init = %+v", o.InitContainers)
+	}
+	if e := env(o, "DATABASE_URL"); e.Value != "postgres://shop:***@postgres.shop.svc.cluster.local/shop" || e.From != "literal" {
+		t.Errorf("DATABASE_URL = %+v", e)
+	}
+	if e := env(o, "SECRET_URL"); e.Value != "postgres://u:***@pg:5432/shop" || e.From != "secret:db" {
+		t.Errorf("SECRET_URL = %+v", e)
+	}
+	if e := env(o, "DB_PASS"); e.Value != "<redacted>" || e.From != "secret:db" {
+		t.Errorf("DB_PASS = %+v", e)
+	}
+	if e := env(o, "REDIS_URL"); e.Value != "redis://cache:6379/1" || e.From != "configmap:common" {
+		t.Errorf("REDIS_URL = %+v", e)
+	}
+	if e := env(o, "POD"); e.From != "unresolved" {
+		t.Errorf("POD = %+v", e)
+	}
+	if p := workload(t, repo, "postgres"); !p.Datastore || p.Kind != "StatefulSet" {
+		t.Errorf("postgres = %+v", p)
+	}
+	if r := workload(t, repo, "report"); r.Kind != "CronJob" || r.Image != "acme/report" {
+		t.Errorf("report = %+v", r)
+	}
+	if len(repo.KubeServices) != 1 || repo.KubeServices[0].Selector["app"] != "postgres" || repo.KubeServices[0].Ports[0] != 5432 {
+		t.Errorf("services = %+v", repo.KubeServices)
+	}
+}
