@@ -95,6 +95,12 @@ func (ix *deployIndex) analyzeScript(script string, pos facts.Position, lineStep
 			continue
 		}
 		st.Pos = p
+		if m := versionRead.FindStringSubmatch(text); m != nil {
+			for _, r := range st.Refs {
+				ix.versionTags = append(ix.versionTags, facts.ImageTag{Source: "version-file", Service: r.Service,
+					Var: "VERSION", Scope: m[1], Pos: p})
+			}
+		}
 		st.Name = name
 		if st.Name == "" {
 			st.Name = firstWords(text, 6)

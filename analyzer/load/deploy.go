@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"path"
+	"sort"
 	"strings"
 	"sync"
 
@@ -24,6 +25,8 @@ func (l *loader) parseDeploy(ctx context.Context) {
 	ix := l.deployIndex()
 	l.parseCI(ix)
 	l.parseDeployFiles(ctx, ix)
+	l.repo.Deploy.ImageTags = append(l.repo.Deploy.ImageTags, l.workloadTags()...)
+	l.repo.Deploy.Waits = append(l.repo.Deploy.Waits, l.workloadWaits()...)
 	wg.Wait()
 }
 
@@ -38,6 +41,10 @@ type deployIndex struct {
 	makefiles    []*makefile
 	makeByPath   map[string]*makefile
 	makeMemo     map[string][]facts.CIStep
+	dirs         map[string]bool
+	// versionTags are image tags that CI steps and recipes read from a
+	// VERSION file.
+	versionTags []facts.ImageTag
 }
 
 type composeFile struct {
@@ -330,8 +337,11 @@ func skaffoldArtifacts(ix *deployIndex, d *yamlDoc) []skaffoldArtifact {
 // finishDeploy derives the facts that need every other parser's output
 // (workloads) and sorts the deploy facts.
 func (l *loader) finishDeploy() {
-	sortCIJobs(l.repo.Deploy.CIJobs)
+	d := &l.repo.Deploy
+	sortCIJobs(d.CIJobs)
+	sort.SliceStable(d.ImageTags, func(i, j int) bool { return d.ImageTags[i].Pos.Less(d.ImageTags[j].Pos) })
+	sort.SliceStable(d.Bundles, func(i, j int) bool { return d.Bundles[i].Pos.Less(d.Bundles[j].Pos) })
+	sort.SliceStable(d.Waits, func(i, j int) bool { return d.Waits[i].Pos.Less(d.Waits[j].Pos) })
+	sort.SliceStable(d.Modules, func(i, j int) bool { return d.Modules[i].File < d.Modules[j].File })
+	d.Edges = l.lockstepEdges()
 }
-
-// parseDeployFiles is filled in deployfiles.go.
-func (l *loader) parseDeployFiles(ctx context.Context, ix *deployIndex) {}
