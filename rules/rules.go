@@ -18,7 +18,8 @@ func All() []*analyzer.Rule {
 	all := []*analyzer.Rule{
 		api.UnversionedProtoPackage,
 		data.SharedDatabase, data.SharedTable, data.SharedSchemaMigrations, data.SharedDatabaseServer,
-		deploy.HistoryUnavailable, deploy.CoChangeCoupling, deploy.JointDeploy,
+		deploy.HistoryUnavailable, deploy.CoChangeCoupling, deploy.JointDeploy, deploy.StartupDependency,
+		deploy.SharedReleaseVersion, deploy.SingleDeployable, deploy.SharedGoModule,
 		load.UnreadableInput,
 	}
 	all = append(all, analyzer.DriverRules()...)

@@ -31,6 +31,7 @@ type waitHost struct{ host, tool string }
 
 // waitHosts returns the hosts a command waits for, in order.
 func waitHosts(cmd string) []waitHost {
+	cmd = strings.NewReplacer(`"`, " ", "'", " ", ",", " ", "[", " ", "]", " ").Replace(cmd)
 	var out []waitHost
 	seen := map[string]bool{}
 	for _, p := range waitPatterns {

@@ -28,4 +28,8 @@ func TestDegree(t *testing.T) {
 	}
 }
 
-func TestJointDeploy(t *testing.T) { ruletest.Run(t, deploy.JointDeploy) }
+func TestJointDeploy(t *testing.T)          { ruletest.Run(t, deploy.JointDeploy) }
+func TestStartupDependency(t *testing.T)    { ruletest.Run(t, deploy.StartupDependency) }
+func TestSharedReleaseVersion(t *testing.T) { ruletest.Run(t, deploy.SharedReleaseVersion) }
+func TestSingleDeployable(t *testing.T)     { ruletest.Run(t, deploy.SingleDeployable) }
+func TestSharedGoModule(t *testing.T)       { ruletest.Run(t, deploy.SharedGoModule) }
