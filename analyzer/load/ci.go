@@ -161,7 +161,7 @@ func (ix *deployIndex) analyzeLine(text string, env *shellEnv) facts.CIStep {
 	text = forLoop.ReplaceAllStringFunc(text, func(m string) string {
 		sm := forLoop.FindStringSubmatch(m)
 		var parts []string
-		for _, item := range strings.Fields(ix.subst(sm[2], env, "")) {
+		for _, item := range strings.Fields(ix.subst(sm[2], env)) {
 			parts = append(parts, strings.NewReplacer("${"+sm[1]+"}", item, "$"+sm[1], item).Replace(sm[3]))
 		}
 		return strings.Join(parts, " ; ")
@@ -175,7 +175,7 @@ func (ix *deployIndex) analyzeLine(text string, env *shellEnv) facts.CIStep {
 		}
 		legs := ix.legsOf(cmd, env)
 		for _, leg := range legs {
-			toks := shellFields(ix.subst(leg.text, env, leg.leg))
+			toks := shellFields(ix.subst(leg.text, env))
 			verb, tool, refs := ix.analyzeCommand(toks, dir)
 			if facts.VerbRank(verb) > facts.VerbRank(st.Verb) {
 				st.Verb, st.Tool = verb, tool
@@ -230,7 +230,7 @@ func matrixRefs(axis string) []*regexp.Regexp {
 }
 
 // subst replaces known variables and GitHub expressions; unknown ones stay.
-func (ix *deployIndex) subst(s string, env *shellEnv, leg string) string {
+func (ix *deployIndex) subst(s string, env *shellEnv) string {
 	s = ghExpr.ReplaceAllStringFunc(s, func(m string) string {
 		e := ghExpr.FindStringSubmatch(m)[1]
 		if v, ok := strings.CutPrefix(e, "env."); ok {
@@ -555,9 +555,10 @@ func scriptItems(n *yaml.Node) []*yaml.Node {
 	}
 	var out []*yaml.Node
 	for _, it := range items(n) {
-		if it.Kind == yaml.ScalarNode {
+		switch it.Kind {
+		case yaml.ScalarNode:
 			out = append(out, it)
-		} else if it.Kind == yaml.SequenceNode {
+		case yaml.SequenceNode:
 			out = append(out, scriptItems(it)...)
 		}
 	}

@@ -58,7 +58,7 @@ func (ix *deployIndex) cloudBuildJobs(d *yamlDoc) []*facts.CIJob {
 	if imgs := get(d.root, "images"); imgs != nil {
 		st := facts.CIStep{Name: "images", Verb: facts.VerbPush, Tool: "cloud-build", Pos: nodePos(file, imgs)}
 		for _, it := range items(imgs) {
-			img := ix.subst(scalar(it), &shellEnv{vars: vars}, "")
+			img := ix.subst(scalar(it), &shellEnv{vars: vars})
 			if s := ix.imageService(img); s != "" {
 				st.Refs = appendRef(st.Refs, facts.ServiceRef{Service: s, How: "image", Text: img})
 			}

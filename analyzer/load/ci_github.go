@@ -69,7 +69,7 @@ func (ix *deployIndex) actionStep(file string, step *yaml.Node, uses string, env
 	for _, kv := range pairs(with) {
 		v := scalar(kv[1])
 		for _, leg := range ix.legsOf(v, env) {
-			text := ix.subst(leg.text, env, leg.leg)
+			text := ix.subst(leg.text, env)
 			for _, tok := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
 				for _, r := range ix.tokenRefs(tok, env.dir) {
 					r.Leg = leg.leg

@@ -216,7 +216,7 @@ func (ix *deployIndex) manifestRefs(p string, recursive bool, text string) []fac
 		}
 		dp := d.in.path
 		dir := cleanDir(path.Dir(dp))
-		if dp != p && dir != p && !(recursive && (p == "" || strings.HasPrefix(dp, p+"/"))) {
+		if dp != p && dir != p && (!recursive || (p != "" && !strings.HasPrefix(dp, p+"/"))) {
 			continue
 		}
 		if s := ix.manifestService(d); s != "" {

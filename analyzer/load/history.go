@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -186,7 +187,17 @@ type rawCommit struct {
 	parents               []string
 	at                    time.Time
 	committed             int64
-	paths                 []string // attributed names (renames resolved)
+	services              []string // services of the paths touched (renames resolved)
+	files                 int
+}
+
+// touch attributes one changed path to its service.
+func (hr *historyReader) touch(c *rawCommit, p string) {
+	c.files++
+	s := hr.serviceOf(hr.resolve(p))
+	if s != "" && !contains(c.services, s) {
+		c.services = append(c.services, s)
+	}
 }
 
 // gitLog streams one git log and fills the history's commits and changes.
@@ -255,7 +266,7 @@ func (hr *historyReader) read(r *bufio.Reader) error {
 	var cur *rawCommit
 	for {
 		b, err := r.ReadByte()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
@@ -292,13 +303,13 @@ func (hr *historyReader) read(r *bufio.Reader) error {
 					return err
 				}
 				if status[0] == 'R' {
-					cur.paths = append(cur.paths, hr.resolve(to))
+					hr.touch(cur, to)
 					hr.renames[p] = hr.resolve(to)
 					continue
 				}
 				p = to
 			}
-			cur.paths = append(cur.paths, hr.resolve(p))
+			hr.touch(cur, p)
 		}
 	}
 	if cur != nil {
@@ -410,14 +421,9 @@ func (hr *historyReader) finish() {
 		if len(rc.parents) >= 2 {
 			continue
 		}
-		set := map[string]bool{}
-		for _, p := range rc.paths {
-			if s := hr.serviceOf(p); s != "" {
-				set[s] = true
-			}
-		}
+		sort.Strings(rc.services)
 		c := &facts.Commit{Hash: rc.hash, Short: short(rc.hash), Subject: rc.subject, Author: rc.author,
-			Time: rc.at, Services: sortedKeys(set), Files: len(rc.paths)}
+			Time: rc.at, Services: rc.services, Files: rc.files}
 		c.RepoWide = wide(len(c.Services))
 		index[rc.hash] = len(h.Commits)
 		h.Commits = append(h.Commits, c)

@@ -97,7 +97,7 @@ func Build(ar *txtar.Archive, dir string) error {
 		out, err := exec.Command("git", "clone", "-q", "--no-local", "--depth", strconv.Itoa(shallow),
 			"file://"+b.dir, dir).CombinedOutput()
 		if err != nil {
-			return fmt.Errorf("gittest: clone --depth %d: %v: %s", shallow, err, out)
+			return fmt.Errorf("gittest: clone --depth %d: %w: %s", shallow, err, out)
 		}
 	}
 	return nil
@@ -124,7 +124,7 @@ func (b *builder) gitOut(args ...string) (string, error) {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("gittest: git %s: %v: %s", strings.Join(args, " "), err, out.String())
+		return "", fmt.Errorf("gittest: git %s: %w: %s", strings.Join(args, " "), err, out.String())
 	}
 	return out.String(), nil
 }
