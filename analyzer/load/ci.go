@@ -46,9 +46,11 @@ func (l *loader) parseCI(ix *deployIndex) {
 		jobs = append(jobs, js...)
 	}
 	for _, mf := range ix.makefiles {
-		for _, t := range mf.order {
-			jobs = append(jobs, ix.makeJob(mf, mf.targets[t]))
-		}
+		l.guard(mf.path, func() {
+			for _, t := range mf.order {
+				jobs = append(jobs, ix.makeJob(mf, mf.targets[t]))
+			}
+		})
 	}
 	for _, j := range jobs {
 		for _, s := range j.Steps {

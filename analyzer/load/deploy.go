@@ -22,12 +22,17 @@ func (l *loader) parseDeploy(ctx context.Context) {
 		defer wg.Done()
 		l.guard(".git", func() { l.readHistory(ctx) })
 	}()
+	defer wg.Wait()
+	defer func() {
+		if p := recover(); p != nil {
+			l.problem(".", 0, 0, "reading deploy facts crashed: %v", p)
+		}
+	}()
 	ix := l.deployIndex()
 	l.parseCI(ix)
 	l.parseDeployFiles(ctx, ix)
 	l.repo.Deploy.ImageTags = append(l.repo.Deploy.ImageTags, l.workloadTags()...)
 	l.repo.Deploy.Waits = append(l.repo.Deploy.Waits, l.workloadWaits()...)
-	wg.Wait()
 }
 
 // deployIndex is what CI steps are resolved against: the repository's
@@ -343,5 +348,5 @@ func (l *loader) finishDeploy() {
 	sort.SliceStable(d.Bundles, func(i, j int) bool { return d.Bundles[i].Pos.Less(d.Bundles[j].Pos) })
 	sort.SliceStable(d.Waits, func(i, j int) bool { return d.Waits[i].Pos.Less(d.Waits[j].Pos) })
 	sort.SliceStable(d.Modules, func(i, j int) bool { return d.Modules[i].File < d.Modules[j].File })
-	d.Edges = l.lockstepEdges()
+	l.guard(".", func() { d.Edges = l.lockstepEdges() })
 }

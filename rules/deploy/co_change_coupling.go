@@ -39,15 +39,16 @@ func runCoChangeCoupling(pass *analyzer.Pass) error {
 		if a == nil || b == nil {
 			continue
 		}
+		at, other := declOf(a), declOf(b)
 		var ex []string
 		for _, i := range cc.Examples {
 			c := h.Commits[h.Changes[i].Commits[0]]
 			ex = append(ex, fmt.Sprintf("%s %q", c.Short, c.Subject))
 		}
 		pass.Report(analyzer.Finding{
-			Pos:     a.Decl,
+			Pos:     at,
 			Service: a.Name,
-			Related: []analyzer.Related{{Pos: b.Decl, Service: b.Name, Message: "changes with " + a.Name}},
+			Related: []analyzer.Related{{Pos: other, Service: b.Name, Message: "changes with " + a.Name}},
 			Message: fmt.Sprintf("services %s and %s changed together in %d %s (degree %d%%; %d and %d %s each), e.g. %s",
 				a.Name, b.Name, cc.Shared, unit, degree, cc.ChangesA, cc.ChangesB, unit, strings.Join(ex, ", ")),
 			Entity: "co-change:" + a.Name + "\x00" + b.Name,
@@ -64,6 +65,15 @@ func Degree(cc facts.CoChange) int {
 		return 0
 	}
 	return int(float64(cc.Shared) / avg * 100)
+}
+
+// declOf anchors a finding about a whole service: its declaration, or else
+// its root folder.
+func declOf(s *facts.Service) facts.Position {
+	if s.Decl.IsValid() {
+		return s.Decl
+	}
+	return facts.Position{File: s.Root}
 }
 
 func changeUnit(logical string) string {
