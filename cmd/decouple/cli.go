@@ -46,6 +46,8 @@ type env struct {
 	getenv         func(string) string
 	// rules returns the rule catalogue (rules.All, or a test's own).
 	rules func() []*analyzer.Rule
+	// noHistory turns git history reading off (--no-history).
+	noHistory bool
 }
 
 // run executes one invocation and returns the exit code.
@@ -110,6 +112,7 @@ type analysisFlags struct {
 	failOn   string
 	color    string
 	timeout  time.Duration
+	noHist   bool
 }
 
 func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
@@ -121,6 +124,7 @@ func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 on findings at or above: error, warning, info or none (default "+defaultFailOn+")")
 	fl.StringVar(&f.color, "color", "auto", "colour text output: auto, always or never")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "stop after this long and write a partial report (exit 3)")
+	fl.BoolVar(&f.noHist, "no-history", false, "do not read git history (co-change coupling is not checked)")
 }
 
 func (e *env) analyzeCommand(name, use, short, defaultFailOn string) *cobra.Command {
@@ -130,6 +134,7 @@ func (e *env) analyzeCommand(name, use, short, defaultFailOn string) *cobra.Comm
 		Short: short,
 		Args:  maxPathArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			e.noHistory = f.noHist
 			return e.analyze(cmd.Context(), name, pathArg(args), &f, defaultFailOn)
 		},
 	}
@@ -230,6 +235,7 @@ func (e *env) loadAndRun(ctx context.Context, path, cfgPath string, noConfig boo
 	if err := cfg.ApplyLoad(&opts, path); err != nil {
 		return nil, usageErr("%v", err)
 	}
+	opts.History.Disabled = opts.History.Disabled || e.noHistory
 	if ctx == nil {
 		ctx = context.Background()
 	}
