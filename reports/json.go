@@ -17,6 +17,9 @@ type jsonReport struct {
 	Findings []jsonFinding `json:"findings"`
 	Errors   []jsonError   `json:"errors"`
 	Stats    jsonStats     `json:"stats"`
+	Score    jsonScore     `json:"score"`
+	Graph    jsonGraph     `json:"graph"`
+	Baseline *jsonBaseline `json:"baseline,omitempty"`
 }
 
 type jsonTool struct {
@@ -107,6 +110,10 @@ func writeJSON(w io.Writer, r *Report, _ Options) error {
 	}
 	for _, s := range r.Stats.FilesSkipped {
 		out.Stats.FilesSkipped = append(out.Stats.FilesSkipped, jsonSkipped{File: valid(s.File), Reason: valid(s.Reason)})
+	}
+	out.Score, out.Graph = scoreJSON(r.Score), graphJSON(r.Score.Graph)
+	if r.Card != nil && r.Card.Trend != nil {
+		out.Baseline = baselineJSON(r, r.Card.Trend)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

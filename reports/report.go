@@ -10,6 +10,7 @@ import (
 
 	"github.com/decouplehq/decouple/analyzer"
 	"github.com/decouplehq/decouple/analyzer/facts"
+	"github.com/decouplehq/decouple/analyzer/score"
 )
 
 // ProtocolVersion is the version of the JSON output protocol (docs/json.md).
@@ -28,6 +29,15 @@ type Report struct {
 	Shared []string
 	// Incomplete says why the analysis stopped short; empty when complete.
 	Incomplete []string
+
+	// Score is the distributed-monolith index, its breakdown, clusters and
+	// service graph (score.Compute).
+	Score score.Score
+	// Baseline is a previous report to compare with (--baseline), or nil.
+	Baseline *Baseline
+	// Card is what the scorecard formats show, derived from the above by
+	// Prepare; nil until then.
+	Card *Card
 }
 
 // Tool names the program that made the report.
@@ -72,11 +82,22 @@ type Input struct {
 	Result  *analyzer.Result
 	Rules   []*analyzer.Rule // the whole catalogue
 	Presets func(id string) []string
+	// Score is score.Compute of Result and Repo.
+	Score score.Score
+	// Baseline is a previous JSON report (ReadBaseline), or nil.
+	Baseline *Baseline
 }
 
 // New builds the report of one run. Everything in it is already in its
 // final order.
 func New(in Input) *Report {
+	r := newReport(in)
+	r.Score, r.Baseline = in.Score, in.Baseline
+	r.Prepare()
+	return r
+}
+
+func newReport(in Input) *Report {
 	r := &Report{Tool: in.Tool, Root: DisplayRoot(in.Root)}
 	enabled := map[string]bool{}
 	if in.Result != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/decouplehq/decouple/analyzer"
 	"github.com/decouplehq/decouple/analyzer/facts"
+	"github.com/decouplehq/decouple/analyzer/score"
 	"github.com/decouplehq/decouple/reports"
 )
 
@@ -17,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // handBuilt is a report built by hand, with the awkward characters every
 // format must survive.
 func handBuilt() *reports.Report {
-	return &reports.Report{
+	r := &reports.Report{
 		Tool: reports.Tool{Name: "decouple", Version: "v0.0.0-test"},
 		Root: "shop",
 		Rules: []reports.RuleMeta{
@@ -47,6 +48,22 @@ func handBuilt() *reports.Report {
 			FilesSkipped: []facts.Skipped{{File: "README.md", Reason: "not an input decouple reads"}, {File: "bad\rname.proto", Reason: "binary content"}, {File: "vendor/", Reason: "skipped directory (vendor)"}}},
 		Shared: []string{"deploy", "libs/log"},
 	}
+	// The score is computed on the same findings; the shared database's
+	// entity becomes a datastore node with a hostile name.
+	r.Findings[1].Entity = `postgres://db:5432/shop"</script><script>alert(1)</script>`
+	repo := &facts.Repo{}
+	for _, s := range r.Services {
+		repo.Services = append(repo.Services, &facts.Service{Name: s.Name})
+	}
+	r.Score = score.Compute(&analyzer.Result{Findings: r.Findings}, repo)
+	r.Baseline = &reports.Baseline{HasScore: true, Index: 70, Grade: "D",
+		Dimensions: []reports.BaselineDimension{{Name: "contracts", Score: 50}, {Name: "data", Score: 100}, {Name: "code", Score: 100}},
+		Findings: []reports.BaselineFinding{
+			{Rule: "API102", Name: "unversioned-proto-package", Severity: "error", Message: "kept", File: "services/orders/orders.proto", Line: 3, Fingerprint: "0123456789abcdef"},
+			{Rule: "CODE101", Name: "cross-service-import", Severity: "error", Message: "payments imports <orders>/internal", File: "services/payments/x.go", Line: 9, Fingerprint: "00000000000000ff"},
+		}}
+	r.Prepare()
+	return r
 }
 
 func golden(t *testing.T, name string, got []byte) {
@@ -74,6 +91,10 @@ func TestFormats(t *testing.T) {
 		{"text", "report.golden.txt", reports.Options{}},
 		{"text", "report-summary.golden.txt", reports.Options{Summary: true}},
 		{"json", "report.golden.json", reports.Options{Color: true}},
+		{"html", "report.golden.html", reports.Options{Color: true}},
+		{"markdown", "report.golden.md", reports.Options{}},
+		{"dot", "report.golden.dot", reports.Options{}},
+		{"mermaid", "report.golden.mmd", reports.Options{}},
 	} {
 		var buf bytes.Buffer
 		if err := reports.Write(&buf, tc.format, handBuilt(), tc.opts); err != nil {

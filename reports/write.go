@@ -21,8 +21,12 @@ type Renderer func(w io.Writer, r *Report, opts Options) error
 
 // formats maps each format name to its renderer.
 var formats = map[string]Renderer{
-	"text": writeText,
-	"json": writeJSON,
+	"text":     writeText,
+	"json":     writeJSON,
+	"html":     writeHTML,
+	"markdown": writeMarkdown,
+	"dot":      writeDOT,
+	"mermaid":  writeMermaid,
 }
 
 // Formats returns the names of every format, sorted.

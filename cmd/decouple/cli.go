@@ -15,6 +15,7 @@ import (
 	"github.com/decouplehq/decouple/analyzer"
 	"github.com/decouplehq/decouple/analyzer/config"
 	"github.com/decouplehq/decouple/analyzer/load"
+	"github.com/decouplehq/decouple/analyzer/score"
 	"github.com/decouplehq/decouple/reports"
 	"github.com/decouplehq/decouple/rules"
 )
@@ -112,6 +113,7 @@ type analysisFlags struct {
 	failOn   string
 	color    string
 	timeout  time.Duration
+	baseline string
 	noHist   bool
 }
 
@@ -124,6 +126,7 @@ func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 on findings at or above: error, warning, info or none (default "+defaultFailOn+")")
 	fl.StringVar(&f.color, "color", "auto", "colour text output: auto, always or never")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "stop after this long and write a partial report (exit 3)")
+	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report to compare with: score delta, new and fixed findings")
 	fl.BoolVar(&f.noHist, "no-history", false, "do not read git history (co-change coupling is not checked)")
 }
 
@@ -183,6 +186,9 @@ func (e *env) analyze(ctx context.Context, name, path string, f *analysisFlags, 
 	}
 	s, err := e.loadAndRun(ctx, path, f.config, f.noConfig)
 	if err != nil {
+		return err
+	}
+	if err := compareBaseline(s, f.baseline); err != nil {
 		return err
 	}
 	failOnText := f.failOn
@@ -249,7 +255,7 @@ func (e *env) loadAndRun(ctx context.Context, path, cfgPath string, noConfig boo
 	}
 	rep := reports.New(reports.Input{
 		Tool: reports.Tool{Name: "decouple", Version: version()}, Root: path,
-		Repo: repo, Result: res, Rules: all, Presets: rules.PresetsOf,
+		Repo: repo, Result: res, Rules: all, Presets: rules.PresetsOf, Score: score.Compute(res, repo),
 	})
 	return &session{report: rep, result: res, cfg: cfg}, nil
 }
