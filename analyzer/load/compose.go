@@ -52,7 +52,7 @@ func (l *loader) parseCompose(ctx context.Context) {
 	out := make([][]*workload, len(projects))
 	l.each(ctx, len(projects), func(i int) {
 		p := projects[i]
-		l.guard(p.docs[0].in.path, func() { out[i] = l.loadCompose(ctx, p) })
+		out[i], _ = within(l, p.docs[0].in.path, func() []*workload { return l.loadCompose(ctx, p) })
 	})
 	for _, ws := range out {
 		l.work = append(l.work, ws...)
@@ -239,15 +239,57 @@ func (t *templateMisses) has(tmpl string) bool {
 }
 
 // composeNode returns the node of a service's key, from the last file that
-// sets it.
+// sets it, following YAML merge keys and extends within the same file.
 func composeNode(p *composeProject, service string, keys ...string) (*yamlDoc, *yaml.Node) {
 	for i := len(p.docs) - 1; i >= 0; i-- {
-		n := getPath(p.docs[i].root, append([]string{"services", service}, keys...)...)
-		if n != nil {
+		if n := serviceNode(p.docs[i], service, keys, 0); n != nil {
 			return p.docs[i], n
 		}
 	}
 	return nil, nil
+}
+
+func serviceNode(d *yamlDoc, service string, keys []string, depth int) *yaml.Node {
+	svc := get(get(d.root, "services"), service)
+	if svc == nil || depth > 8 {
+		return nil
+	}
+	n := svc
+	for _, k := range keys {
+		if n = getMerged(n, k, 0); n == nil {
+			break
+		}
+	}
+	if n != nil {
+		return n
+	}
+	ext := getMerged(svc, "extends", 0)
+	base := scalar(ext)
+	if base == "" && get(ext, "file") == nil {
+		base = scalar(get(ext, "service"))
+	}
+	if base == "" || base == service {
+		return nil
+	}
+	return serviceNode(d, base, keys, depth+1)
+}
+
+// getMerged is get that also looks through YAML merge keys (<<: *anchor).
+func getMerged(n *yaml.Node, key string, depth int) *yaml.Node {
+	if v := get(n, key); v != nil || depth > 8 {
+		return v
+	}
+	merge := get(n, "<<")
+	sources := items(merge)
+	if merge != nil && merge.Kind == yaml.MappingNode {
+		sources = []*yaml.Node{merge}
+	}
+	for _, src := range sources {
+		if v := getMerged(src, key, depth+1); v != nil {
+			return v
+		}
+	}
+	return nil
 }
 
 // composeKey returns the key node of a service (its declaration).
@@ -291,9 +333,9 @@ func (l *loader) composeWorkload(p *composeProject, mainFile, envFile string, pr
 	w.Command = cmd
 	w.Containers = []facts.Container{{Name: svc.Name, Image: svc.Image, Command: cmd, Pos: w.Pos}}
 	wl := &workload{fact: w, project: mainFile}
-	wl.env = l.composeEnv(p, svc, projectEnv, envFile, misses)
-	w.DependsOn = composeDeps(p, svc)
-	w.Mounts = composeMounts(p, svc)
+	wl.env = l.composeEnv(p, svc, projectEnv, envFile, misses, w.Pos)
+	w.DependsOn = composeDeps(p, svc, w.Pos)
+	w.Mounts = composeMounts(p, svc, w.Pos)
 	w.Env = factEnv(wl.env)
 	return wl
 }
@@ -343,7 +385,7 @@ func (l *loader) serviceOfImage(image string) string {
 // composeEnv resolves a service's environment: env_file entries first (in
 // order), then environment, which wins.
 func (l *loader) composeEnv(p *composeProject, svc types.ServiceConfig, projectEnv types.Mapping,
-	envFile string, misses *templateMisses) []envValue {
+	envFile string, misses *templateMisses, svcPos facts.Position) []envValue {
 	vals := map[string]envValue{}
 	for _, ef := range svc.EnvFiles {
 		file := cleanDir(path.Join(p.dir, ef.Path))
@@ -389,7 +431,11 @@ func (l *loader) composeEnv(p *composeProject, svc types.ServiceConfig, projectE
 	}
 	out := make([]envValue, 0, len(vals))
 	for _, name := range sortedKeys(vals) {
-		out = append(out, vals[name])
+		v := vals[name]
+		if v.pos.File == "" {
+			v.pos = svcPos
+		}
+		out = append(out, v)
 	}
 	return out
 }
@@ -448,7 +494,7 @@ func (l *loader) skippedAs(file, reason string) bool {
 	return false
 }
 
-func composeDeps(p *composeProject, svc types.ServiceConfig) []facts.Dependency {
+func composeDeps(p *composeProject, svc types.ServiceConfig, svcPos facts.Position) []facts.Dependency {
 	var out []facts.Dependency
 	d, deps := composeNode(p, svc.Name, "depends_on")
 	declared := map[string]facts.Position{}
@@ -458,20 +504,30 @@ func composeDeps(p *composeProject, svc types.ServiceConfig) []facts.Dependency 
 	for _, kv := range pairs(deps) {
 		declared[kv[0].Value] = at(d, kv[0])
 	}
-	for _, name := range sortedKeys(svc.DependsOn) {
-		if pos, ok := declared[name]; ok {
-			out = append(out, facts.Dependency{Name: name, Condition: svc.DependsOn[name].Condition, Pos: pos})
-		}
-	}
 	ld, links := composeNode(p, svc.Name, "links")
+	linked := map[string]facts.Position{}
 	for _, it := range items(links) {
 		name, _, _ := strings.Cut(scalar(it), ":")
-		out = append(out, facts.Dependency{Name: name, Condition: "link", Pos: at(ld, it)})
+		linked[name] = at(ld, it)
+	}
+	for _, name := range sortedKeys(svc.DependsOn) {
+		pos, ok := declared[name]
+		if _, link := linked[name]; !ok && link {
+			continue // compose-go adds links to depends_on
+		}
+		if !ok {
+			pos = svcPos // declared through a merge key or extends we cannot place
+		}
+		out = append(out, facts.Dependency{Name: name, Condition: svc.DependsOn[name].Condition, Pos: pos})
+	}
+	for _, it := range items(links) {
+		name, _, _ := strings.Cut(scalar(it), ":")
+		out = append(out, facts.Dependency{Name: name, Condition: "link", Pos: linked[name]})
 	}
 	return out
 }
 
-func composeMounts(p *composeProject, svc types.ServiceConfig) []facts.Mount {
+func composeMounts(p *composeProject, svc types.ServiceConfig, svcPos facts.Position) []facts.Mount {
 	d, vols := composeNode(p, svc.Name, "volumes")
 	nodes := items(vols)
 	var out []facts.Mount
@@ -480,6 +536,7 @@ func composeMounts(p *composeProject, svc types.ServiceConfig) []facts.Mount {
 		if m.Bind && !path.IsAbs(m.Source) && !strings.HasPrefix(m.Source, "~") {
 			m.Source = cleanDir(path.Join(p.dir, m.Source))
 		}
+		m.Pos = svcPos
 		if i < len(nodes) {
 			m.Pos = at(d, nodes[i])
 		}

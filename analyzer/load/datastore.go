@@ -51,7 +51,7 @@ func (l *loader) parseDatastores(ctx context.Context) {
 	scans := make([]goScan, len(goFiles))
 	l.each(ctx, len(goFiles), func(i int) {
 		in := goFiles[i]
-		l.guard(in.path, func() { scans[i] = scanGo(in, l.repo.ServiceOf(in.path)) })
+		scans[i], _ = within(l, in.path, func() goScan { return scanGo(in, l.repo.ServiceOf(in.path)) })
 	})
 	goPaths := map[string][]pathHit{}
 	var hits []tableHit
@@ -65,7 +65,9 @@ func (l *loader) parseDatastores(ctx context.Context) {
 
 	migrations := l.findMigrations()
 	l.migrationUsers(migrations, goPaths)
-	for _, in := range sqlFiles {
+	sqlHits := make([][]tableHit, len(sqlFiles))
+	l.each(ctx, len(sqlFiles), func(i int) {
+		in := sqlFiles[i]
 		svc, source := l.repo.ServiceOf(in.path), "sql"
 		if d := inMigrationDir(migrations, in.path); d != nil {
 			source = "migration"
@@ -73,10 +75,17 @@ func (l *loader) parseDatastores(ctx context.Context) {
 				svc = soleUser(d)
 			}
 		}
-		for _, t := range sqlTables(string(in.data)) {
-			hits = append(hits, tableHit{ref: facts.TableRef{Service: svc, Name: t.name, Schema: t.schema, Kind: "table",
-				Op: t.op, Source: source, Pos: facts.Position{File: in.path, Line: t.line}}})
-		}
+		sqlHits[i], _ = within(l, in.path, func() []tableHit {
+			var out []tableHit
+			for _, t := range sqlTables(string(in.data)) {
+				out = append(out, tableHit{ref: facts.TableRef{Service: svc, Name: t.name, Schema: t.schema, Kind: "table",
+					Op: t.op, Source: source, Pos: facts.Position{File: in.path, Line: t.line}}})
+			}
+			return out
+		})
+	})
+	for _, h := range sqlHits {
+		hits = append(hits, h...)
 	}
 
 	refs, origins := l.resolveRefs(raws, hosts)
@@ -280,6 +289,17 @@ func (l *loader) resolveRefs(raws []rawRef, hosts *hostTable) ([]*facts.Datastor
 	}
 	seen := map[string]bool{}
 	var out []keyed
+	// A host whose engine some reference states lends it to the references
+	// that give only host and database (DB_HOST, db.name).
+	hostEngines := map[string]map[string]bool{}
+	for _, r := range raws {
+		if r.d.engine != "" {
+			if hostEngines[r.d.host] == nil {
+				hostEngines[r.d.host] = map[string]bool{}
+			}
+			hostEngines[r.d.host][r.d.engine] = true
+		}
+	}
 	for _, r := range raws {
 		d := r.d
 		if ext, ok := hosts.external[d.host]; ok {
@@ -294,6 +314,9 @@ func (l *loader) resolveRefs(raws []rawRef, hosts *hostTable) ([]*facts.Datastor
 		}
 		if d.engine == "" {
 			d.engine = enginePorts[d.port]
+		}
+		if e := hostEngines[r.d.host]; d.engine == "" && len(e) == 1 {
+			d.engine = sortedKeys(e)[0]
 		}
 		if d.engine == "" {
 			continue

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -116,7 +117,8 @@ func (l *loader) tomlSettings(in *input) []setting {
 	var tree map[string]any
 	if _, err := toml.Decode(string(in.data), &tree); err != nil {
 		line := 0
-		if pe, ok := err.(toml.ParseError); ok {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
 			line = pe.Position.Line
 		}
 		l.problem(in.path, line, 0, "malformed TOML: %s", firstLine(err.Error()))
@@ -192,7 +194,7 @@ func firstLine(s string) string {
 // isHelmValues reports whether p is a values file of a Helm chart.
 func isHelmValues(l *loader, p string) bool {
 	base := strings.ToLower(path.Base(p))
-	if !strings.HasPrefix(base, "values") || !(strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) {
+	if !strings.HasPrefix(base, "values") || !strings.HasSuffix(base, ".yaml") && !strings.HasSuffix(base, ".yml") {
 		return false
 	}
 	dir := path.Dir(p)

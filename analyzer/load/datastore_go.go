@@ -70,14 +70,21 @@ var goMarkers = [][]byte{[]byte("redis."), []byte("mysql.Config"), []byte("Table
 // option struct or a collection, its syntax tree.
 func scanGo(in *input, service string) goScan {
 	var out goScan
+	if !worthScanning(in.data) {
+		return out
+	}
 	migrates := bytes.Contains(bytes.ToLower(in.data), []byte("migrat")) || bytes.Contains(in.data, []byte("goose"))
 	for _, g := range goLiterals(in) {
 		if d, ok := parseDSN(g.value); ok {
 			out.refs = append(out.refs, rawRef{service: service, d: d, source: "go", key: firstNonEmpty(g.key, "string literal"), pos: g.pos})
 			continue
 		}
-		if looksLikeSQL(g.value) {
-			for _, t := range sqlTables(g.value) {
+		var toks []sqlToken
+		if hasSQLWord(g.value) {
+			toks = lexSQL(g.value)
+		}
+		if toks != nil && sqlShaped(toks) {
+			for _, t := range tablesOf(toks) {
 				out.tables = append(out.tables, tableHit{ref: facts.TableRef{Service: service, Name: t.name, Schema: t.schema,
 					Kind: "table", Op: t.op, Source: "go-sql", Pos: facts.Position{File: in.path, Line: g.lineAt(t.offset)}}})
 			}
@@ -94,6 +101,27 @@ func scanGo(in *input, service string) goScan {
 		}
 	}
 	return out
+}
+
+// scanWords are byte strings without which a Go file holds no DSN, SQL,
+// migration path or driver option struct.
+var scanWords = [][]byte{[]byte("://"), []byte("@tcp("), []byte("@unix("), []byte("@/"), []byte("dbname="),
+	[]byte("host="), []byte("Server="), []byte("jdbc:"), []byte("migrat"), []byte("goose")}
+
+// worthScanning is a cheap test run on every Go file before its literals
+// are read.
+func worthScanning(data []byte) bool {
+	for _, w := range scanWords {
+		if bytes.Contains(data, w) {
+			return true
+		}
+	}
+	for _, m := range goMarkers {
+		if bytes.Contains(data, m) {
+			return true
+		}
+	}
+	return hasSQLWord(string(data))
 }
 
 // goLiterals returns the string literals of a Go file, with those joined by
@@ -427,7 +455,7 @@ func snakePlural(typ string) string {
 	var b strings.Builder
 	for i, r := range typ {
 		if r >= 'A' && r <= 'Z' {
-			if i > 0 && !(typ[i-1] >= 'A' && typ[i-1] <= 'Z') {
+			if i > 0 && (typ[i-1] < 'A' || typ[i-1] > 'Z') {
 				b.WriteByte('_')
 			}
 			r += 'a' - 'A'

@@ -62,7 +62,14 @@ func (l *loader) findMigrations() map[string]*facts.MigrationDir {
 		if tool == "" {
 			continue
 		}
-		dirs[dir] = &facts.MigrationDir{Dir: dir, Tool: tool, Pos: facts.Position{File: sqls[0].path, Line: 1}}
+		first := sqls[0]
+		for _, in := range sqls {
+			if !strings.HasSuffix(in.path, ".down.sql") {
+				first = in
+				break
+			}
+		}
+		dirs[dir] = &facts.MigrationDir{Dir: dir, Tool: tool, Pos: facts.Position{File: first.path, Line: 1}}
 	}
 	for _, sc := range l.sqlcConfigs() {
 		for _, p := range sc.schemas {

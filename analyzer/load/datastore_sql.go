@@ -118,11 +118,11 @@ func dollarQuote(s string) (string, int) {
 	if !isIdentText(tag[1:len(tag)-1]) && len(tag) != 2 {
 		return "", 0
 	}
-	close := strings.Index(s[len(tag):], tag)
-	if close < 0 {
+	end = strings.Index(s[len(tag):], tag)
+	if end < 0 {
 		return "", 0
 	}
-	return tag, len(tag) + close + len(tag)
+	return tag, len(tag) + end + len(tag)
 }
 
 func isIdentStart(c byte) bool {
@@ -160,6 +160,14 @@ var systemSchemas = map[string]bool{
 	"information_schema": true, "pg_catalog": true, "sys": true, "mysql": true, "performance_schema": true,
 }
 
+// notTables are names that are no table where one is expected: MySQL's
+// DUAL and the English words of prose that happens to start with "select".
+var notTables = map[string]bool{
+	"dual": true, "the": true, "a": true, "an": true, "this": true, "that": true, "these": true,
+	"those": true, "your": true, "our": true, "my": true, "their": true, "its": true, "it": true,
+	"them": true, "here": true, "there": true, "which": true,
+}
+
 // statementStarts are the keywords that begin a statement worth reading.
 var statementStarts = map[string]string{
 	"SELECT": "FROM", "INSERT": "INTO", "UPDATE": "SET", "DELETE": "FROM", "WITH": "AS",
@@ -170,7 +178,31 @@ var statementStarts = map[string]string{
 // looksLikeSQL reports whether a string literal is a SQL statement, or a
 // fragment of one written in upper-case keywords (" FROM orders WHERE").
 func looksLikeSQL(s string) bool {
-	toks := lexSQL(s)
+	return hasSQLWord(s) && sqlShaped(lexSQL(s))
+}
+
+// sqlWords are the words without which a text names no table.
+var sqlWords = []string{"from", "into", "update", "table", "join", "truncate", "index"}
+
+// hasSQLWord is a cheap first test: does s hold, in any case, a word that
+// introduces a table name?
+func hasSQLWord(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		c := s[i] | 0x20
+		if c != 'f' && c != 'i' && c != 'u' && c != 't' && c != 'j' {
+			continue
+		}
+		for _, w := range sqlWords {
+			if len(s)-i >= len(w) && strings.EqualFold(s[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sqlShaped is looksLikeSQL over tokens already lexed.
+func sqlShaped(toks []sqlToken) bool {
 	first := -1
 	for i, t := range toks {
 		if t.kind == 'w' {
@@ -224,8 +256,10 @@ var noFromFuncs = map[string]bool{"EXTRACT": true, "SUBSTRING": true, "TRIM": tr
 // REFERENCES, CREATE/ALTER/DROP TABLE and CREATE INDEX ... ON, with schema
 // qualification. Common table expressions and temporary tables are left
 // out.
-func sqlTables(s string) []sqlTable {
-	toks := lexSQL(s)
+func sqlTables(s string) []sqlTable { return tablesOf(lexSQL(s)) }
+
+// tablesOf is sqlTables over tokens already lexed.
+func tablesOf(toks []sqlToken) []sqlTable {
 	ctes := map[string]bool{}
 	for i := 0; i+2 < len(toks); i++ {
 		if (toks[i].kind == 'w' || toks[i].kind == 'q') && toks[i+1].upper == "AS" && toks[i+2].text == "(" {
@@ -271,27 +305,27 @@ func sqlTables(s string) []sqlTable {
 			if prevWord(i) == "DELETE" {
 				op = "write"
 			}
-			out = append(out, tableList(toks, i+1, op, ctes, true)...)
+			out = append(out, tableList(toks, i+1, op, ctes, true, true)...)
 		case "JOIN", "USING":
-			out = append(out, tableList(toks, i+1, "read", ctes, false)...)
+			out = append(out, tableList(toks, i+1, "read", ctes, false, true)...)
 		case "REFERENCES":
-			out = append(out, tableList(toks, i+1, "read", ctes, false)...)
+			out = append(out, tableList(toks, i+1, "read", ctes, false, false)...)
 		case "INTO":
 			if stmt == "INSERT" || stmt == "REPLACE" || stmt == "MERGE" || stmt == "UPSERT" || stmt == "WITH" {
-				out = append(out, tableList(toks, i+1, "write", ctes, false)...)
+				out = append(out, tableList(toks, i+1, "write", ctes, false, false)...)
 			}
 		case "UPDATE":
 			switch prevWord(i) {
 			case "DO", "ON", "FOR", "KEY":
 				continue
 			}
-			out = append(out, tableList(toks, i+1, "write", ctes, false)...)
+			out = append(out, tableList(toks, i+1, "write", ctes, false, false)...)
 		case "TRUNCATE":
 			j := i + 1
 			if j < len(toks) && toks[j].upper == "TABLE" {
 				j++
 			}
-			out = append(out, tableList(toks, j, "write", ctes, true)...)
+			out = append(out, tableList(toks, j, "write", ctes, true, false)...)
 		case "TABLE":
 			op := ""
 			switch {
@@ -301,11 +335,11 @@ func sqlTables(s string) []sqlTable {
 				op = "alter"
 			}
 			if op != "" {
-				out = append(out, tableList(toks, i+1, op, ctes, op == "alter" && stmt == "DROP")...)
+				out = append(out, tableList(toks, i+1, op, ctes, op == "alter" && stmt == "DROP", false)...)
 			}
 		case "ON":
 			if stmt == "CREATE" && hasWordBefore(toks, i, "INDEX") {
-				out = append(out, tableList(toks, i+1, "alter", ctes, false)...)
+				out = append(out, tableList(toks, i+1, "alter", ctes, false, false)...)
 			}
 		}
 	}
@@ -334,8 +368,10 @@ func hasWordBefore(toks []sqlToken, i int, word string) bool {
 }
 
 // tableList reads one table name at j (or, when list is set, a
-// comma-separated list of names with aliases).
-func tableList(toks []sqlToken, j int, op string, ctes map[string]bool, list bool) []sqlTable {
+// comma-separated list of names with aliases). Where a function may stand
+// instead of a table (FROM, JOIN), funcs makes a name followed by '(' a
+// call rather than a table.
+func tableList(toks []sqlToken, j int, op string, ctes map[string]bool, list, funcs bool) []sqlTable {
 	var out []sqlTable
 	for {
 		for j < len(toks) && toks[j].kind == 'w' && (toks[j].upper == "ONLY" || toks[j].upper == "LATERAL" ||
@@ -346,11 +382,11 @@ func tableList(toks []sqlToken, j int, op string, ctes map[string]bool, list boo
 		if !ok {
 			return out
 		}
-		if next < len(toks) && toks[next].text == "(" && op == "read" {
+		if next < len(toks) && toks[next].text == "(" && funcs {
 			return out // a function call, not a table
 		}
 		if !ctes[strings.ToLower(name.name)] || name.schema != "" {
-			if !systemSchemas[name.schema] && !strings.HasPrefix(name.name, "pg_") && name.name != "dual" {
+			if !systemSchemas[name.schema] && !strings.HasPrefix(name.name, "pg_") && !notTables[name.name] {
 				name.op = op
 				out = append(out, name)
 			}

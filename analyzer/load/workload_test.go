@@ -312,3 +312,39 @@ package main
 		t.Errorf("services = %+v", repo.KubeServices)
 	}
 }
+
+func TestComposeAnchorsAndExtends(t *testing.T) {
+	repo := loadTxtar(t, `
+-- compose.yaml --
+x-common: &common
+  environment:
+    DATABASE_URL: postgres://u:p@db/shop
+  depends_on: [db]
+services:
+  base:
+    image: base
+    environment:
+      FROM_BASE: "1"
+  orders:
+    <<: *common
+    image: orders
+  billing:
+    extends: base
+    image: billing
+  db:
+    image: postgres:16
+`)
+	if len(repo.Problems) > 0 {
+		t.Fatalf("problems: %+v", repo.Problems)
+	}
+	o := workload(t, repo, "orders")
+	if e := env(o, "DATABASE_URL"); e.Value != "postgres://u:***@db/shop" || e.Pos.Line == 0 {
+		t.Errorf("DATABASE_URL through a merge key = %+v", e)
+	}
+	if len(o.DependsOn) != 1 || o.DependsOn[0].Name != "db" || o.DependsOn[0].Pos.Line == 0 {
+		t.Errorf("depends_on through a merge key = %+v", o.DependsOn)
+	}
+	if e := env(workload(t, repo, "billing"), "FROM_BASE"); e.Value != "1" || e.Pos.Line == 0 {
+		t.Errorf("FROM_BASE through extends = %+v", e)
+	}
+}

@@ -189,6 +189,11 @@ func (s *tableShare) report(pass *analyzer.Pass, entity, format string) {
 	for i, refs := range s.refs {
 		seen := map[string]bool{}
 		for _, t := range refs {
+			if t == anchor {
+				seen[t.Service] = true
+			}
+		}
+		for _, t := range refs {
 			if t == anchor || seen[t.Service] {
 				continue
 			}
