@@ -45,8 +45,10 @@ type History struct {
 	// Changes are the logical changes the commits form, newest first. With
 	// Logical "commit" there is one per commit.
 	Changes []*Change
-	// RepoWide counts the logical changes flagged RepoWide.
+	// RepoWide counts the logical changes flagged RepoWide; Chores counts
+	// the commits with a Chore.
 	RepoWide int
+	Chores   int
 }
 
 // Change is one logical change: a commit, the commits of one pull request,
@@ -56,7 +58,7 @@ type Change struct {
 	// Commits index History.Commits, newest first.
 	Commits []int
 	// Services is the union of the services touched by the change's commits
-	// that are not repo-wide, sorted.
+	// that are neither repo-wide nor chores, sorted.
 	Services []string
 	// RepoWide is true when the change as a whole touches more than the
 	// configured share of services.
@@ -131,6 +133,10 @@ type Commit struct {
 	// of services (dependency bumps, reformatting): it says nothing about
 	// coupling.
 	RepoWide bool
+	// Chore is "bot" for a commit by a bot (dependabot, renovate, ...) and
+	// "dependencies" for one touching only dependency manifests and lock
+	// files; like repo-wide commits, chores say nothing about coupling.
+	Chore string
 	// Change is the logical change the commit belongs to: its own hash, the
 	// hash of the merge that brought it in, or author+day.
 	Change string

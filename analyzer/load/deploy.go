@@ -42,7 +42,7 @@ type deployIndex struct {
 	composeFiles []*composeFile
 	charts       map[string]*chart // by directory
 	kustomize    map[string]*yamlDoc
-	skaffold     map[string]*yamlDoc // by file
+	skaffold     map[string][]*yamlDoc // the config documents of each file
 	makefiles    []*makefile
 	makeByPath   map[string]*makefile
 	makeMemo     map[string][]facts.CIStep
@@ -69,7 +69,7 @@ type chart struct {
 
 func (l *loader) deployIndex() *deployIndex {
 	ix := &deployIndex{l: l, charts: map[string]*chart{}, kustomize: map[string]*yamlDoc{},
-		skaffold: map[string]*yamlDoc{}, makeByPath: map[string]*makefile{}, makeMemo: map[string][]facts.CIStep{}}
+		skaffold: map[string][]*yamlDoc{}, makeByPath: map[string]*makefile{}, makeMemo: map[string][]facts.CIStep{}}
 	for _, d := range l.docs {
 		base := strings.ToLower(path.Base(d.in.path))
 		dir := cleanDir(path.Dir(d.in.path))
@@ -93,7 +93,7 @@ func (l *loader) deployIndex() *deployIndex {
 		case base == "kustomization.yaml" || base == "kustomization.yml":
 			ix.kustomize[dir] = d
 		case strings.HasPrefix(base, "skaffold") && strings.HasPrefix(scalar(get(d.root, "apiVersion")), "skaffold/"):
-			ix.skaffold[d.in.path] = d
+			ix.skaffold[d.in.path] = append(ix.skaffold[d.in.path], d)
 		}
 	}
 	for _, in := range l.inputs {
@@ -308,13 +308,11 @@ func (ix *deployIndex) skaffoldRefs(file, dir string) []facts.ServiceRef {
 	if file == "" {
 		file = "skaffold.yaml"
 	}
-	d := ix.skaffold[joinDir(dir, file)]
-	if d == nil {
-		return nil
-	}
 	var refs []facts.ServiceRef
-	for _, s := range skaffoldArtifacts(ix, d) {
-		refs = appendRef(refs, facts.ServiceRef{Service: s.service, How: "skaffold", Text: s.image})
+	for _, d := range ix.skaffold[joinDir(dir, file)] {
+		for _, s := range skaffoldArtifacts(ix, d) {
+			refs = appendRef(refs, facts.ServiceRef{Service: s.service, How: "skaffold", Text: s.image})
+		}
 	}
 	return refs
 }

@@ -157,17 +157,18 @@ var sharedTagPolicies = map[string]bool{"gitCommit": true, "envTemplate": true, 
 func (ix *deployIndex) skaffoldTags() []facts.ImageTag {
 	var out []facts.ImageTag
 	for _, file := range sortedKeys(ix.skaffold) {
-		d := ix.skaffold[file]
-		policy := "gitCommit" // skaffold's default
-		for _, kv := range pairs(getPath(d.root, "build", "tagPolicy")) {
-			policy = kv[0].Value
-		}
-		for _, a := range skaffoldArtifacts(ix, d) {
-			t := facts.ImageTag{Source: "skaffold", Service: a.service, Image: a.image, Scope: file, Pos: a.pos}
-			if sharedTagPolicies[policy] {
-				t.Var = "tagPolicy:" + policy
+		for _, d := range ix.skaffold[file] {
+			policy := "gitCommit" // skaffold's default
+			for _, kv := range pairs(getPath(d.root, "build", "tagPolicy")) {
+				policy = kv[0].Value
 			}
-			out = append(out, t)
+			for _, a := range skaffoldArtifacts(ix, d) {
+				t := facts.ImageTag{Source: "skaffold", Service: a.service, Image: a.image, Scope: file, Pos: a.pos}
+				if sharedTagPolicies[policy] {
+					t.Var = "tagPolicy:" + policy
+				}
+				out = append(out, t)
+			}
 		}
 	}
 	return out

@@ -187,13 +187,39 @@ type rawCommit struct {
 	parents               []string
 	at                    time.Time
 	committed             int64
+	name                  string
 	services              []string // services of the paths touched (renames resolved)
 	files                 int
+	nonDeps               bool // a path other than a dependency manifest was touched
+}
+
+// dependencyFiles are manifests and lock files that dependency bumps touch.
+var dependencyFiles = map[string]bool{
+	"go.mod": true, "go.sum": true, "go.work.sum": true, "package.json": true, "package-lock.json": true,
+	"yarn.lock": true, "pnpm-lock.yaml": true, "requirements.txt": true, "requirements.in": true,
+	"poetry.lock": true, "pyproject.toml": true, "Pipfile": true, "Pipfile.lock": true, "Gemfile": true,
+	"Gemfile.lock": true, "Cargo.toml": true, "Cargo.lock": true, "pom.xml": true, "build.gradle": true,
+	"build.gradle.kts": true, "gradle.properties": true, "composer.json": true, "composer.lock": true,
+	"packages.lock.json": true, "Directory.Packages.props": true, "mix.lock": true,
+}
+
+// isBot reports whether an author is an automated account.
+func isBot(name, email string) bool {
+	s := strings.ToLower(name + " " + email)
+	for _, b := range []string{"[bot]", "bot@", "dependabot", "renovate", "greenkeeper", "snyk-bot", "github-actions"} {
+		if strings.Contains(s, b) {
+			return true
+		}
+	}
+	return false
 }
 
 // touch attributes one changed path to its service.
 func (hr *historyReader) touch(c *rawCommit, p string) {
 	c.files++
+	if !dependencyFiles[path.Base(p)] && !strings.HasPrefix(path.Base(p), "requirements") {
+		c.nonDeps = true
+	}
 	s := hr.serviceOf(hr.resolve(p))
 	if s != "" && !contains(c.services, s) {
 		c.services = append(c.services, s)
@@ -358,7 +384,7 @@ func readHeader(r *bufio.Reader) (*rawCommit, error) {
 		author = fields[5]
 	}
 	return &rawCommit{hash: fields[0], parents: strings.Fields(fields[1]), at: at, committed: ct,
-		author: clean(author), subject: clean(subj)}, nil
+		author: clean(author), name: clean(fields[5]), subject: clean(subj)}, nil
 }
 
 // add keeps a commit, or returns errEnd when it lies outside the window.
@@ -425,6 +451,15 @@ func (hr *historyReader) finish() {
 		c := &facts.Commit{Hash: rc.hash, Short: short(rc.hash), Subject: rc.subject, Author: rc.author,
 			Time: rc.at, Services: rc.services, Files: rc.files}
 		c.RepoWide = wide(len(c.Services))
+		switch {
+		case isBot(rc.name, rc.author):
+			c.Chore = "bot"
+		case !rc.nonDeps && rc.files > 0:
+			c.Chore = "dependencies"
+		}
+		if c.Chore != "" {
+			h.Chores++
+		}
 		index[rc.hash] = len(h.Commits)
 		h.Commits = append(h.Commits, c)
 		if h.Until.IsZero() || c.Time.After(h.Until) {
@@ -452,7 +487,7 @@ func (hr *historyReader) finish() {
 		all := true
 		for _, i := range ch.Commits {
 			c := h.Commits[i]
-			if c.RepoWide {
+			if c.RepoWide || c.Chore != "" {
 				continue
 			}
 			all = false

@@ -80,8 +80,11 @@ func TestHistoryCoChange(t *testing.T) {
 	if h.RepoWide != 2 {
 		t.Errorf("repo-wide changes = %d, want 2 (the layout and the bump)", h.RepoWide)
 	}
-	if h.Commits[0].Subject != "bump deps" || !h.Commits[0].RepoWide {
-		t.Errorf("newest commit = %+v, want the repo-wide bump", h.Commits[0])
+	if c := h.Commits[0]; c.Subject != "bump deps" || !c.RepoWide || c.Chore != "dependencies" {
+		t.Errorf("newest commit = %+v, want the repo-wide dependency bump", c)
+	}
+	if h.Chores != 1 {
+		t.Errorf("chores = %d, want 1", h.Chores)
 	}
 	ab, ok := coChange(repo, "a", "b")
 	if !ok {

@@ -96,7 +96,9 @@ A pair is flagged with at least 5 shared changes, 5 changes each and a degree of
 (history: min_shared, min_changes, min_degree). The window is the last 12 months before the
 newest commit, at most 2,000 commits (history: months, max_commits); merges are skipped.
 Commits touching most services (at least three and over half of them, or more than 30) are
-repo-wide changes — dependency bumps, reformatting — and do not count. With
+repo-wide changes — dependency bumps, reformatting — and do not count; nor do chores:
+commits by bots (dependabot, renovate, ...) and commits touching only dependency manifests
+and lock files (go.mod, go.sum, package.json, lock files...). With
 ` + "`history: {logical: pull-request}`" + ` the commits a merge brought in count as one change; with
 ` + "`author-day`" + ` one author's commits of one day do (CodeScene's logical commits).
 
