@@ -11,7 +11,9 @@ import (
 )
 
 var (
-	helmGlobalTag = regexp.MustCompile(`\.Values\.global\.((?:image\.)?(?:tag|imageTag|version|appVersion))\b`)
+	// helmTemplateTag finds the values key an image line's tag comes from:
+	// image: "repo/orders:{{ .Values.global.tag }}".
+	helmTemplateTag = regexp.MustCompile(`:\{\{-?\s*\.Values\.([A-Za-z0-9_.-]+)[^}]*\}\}["']?\s*(?:#.*)?$`)
 	helmValuesSvc = regexp.MustCompile(`\.Values\.([A-Za-z0-9_-]+)\.image`)
 	helmBraces    = regexp.MustCompile(`\{\{[^}]*\}\}`)
 	shellVarName  = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
@@ -77,24 +79,25 @@ func (ix *deployIndex) helmTags() []facts.ImageTag {
 				continue
 			}
 			for i, line := range strings.Split(string(in.data), "\n") {
-				m := helmGlobalTag.FindStringSubmatch(line)
-				if m == nil || !strings.Contains(line, "image") {
+				m := helmTemplateTag.FindStringSubmatch(line)
+				if m == nil || !strings.Contains(line, "image:") {
 					continue
 				}
 				svc := own
 				if svc == "" {
-					if vm := helmValuesSvc.FindStringSubmatch(line); vm != nil {
-						svc = ix.service(vm[1])
-					}
+					svc = ix.templateService(in.path, line)
 				}
 				if svc == "" {
-					_, img, _ := strings.Cut(helmBraces.ReplaceAllString(line, ""), "image:")
-					svc = ix.imageService(strings.Trim(strings.TrimSpace(img), `"'`) + ":")
+					continue
 				}
-				if svc != "" {
-					out = append(out, facts.ImageTag{Source: "helm", Service: svc, Var: "global." + m[1], Scope: scope,
-						Pos: facts.Position{File: in.path, Line: i + 1}})
+				// A global resolves in the outermost chart's values, any
+				// other key in this chart's own.
+				tscope := joinRel(dir, "values.yaml")
+				if strings.HasPrefix(m[1], "global.") {
+					tscope = scope
 				}
+				out = append(out, facts.ImageTag{Source: "helm", Service: svc, Var: m[1], Scope: tscope,
+					Pos: facts.Position{File: in.path, Line: i + 1}})
 			}
 		}
 		values := ix.valuesOf(dir)
@@ -124,6 +127,27 @@ func (ix *deployIndex) helmTags() []facts.ImageTag {
 		}
 	}
 	return out
+}
+
+// templateService names the service an image line of an umbrella chart's
+// template runs: by a values key named after it, the image name, or the
+// template's file name.
+func (ix *deployIndex) templateService(file, line string) string {
+	for _, vm := range helmValuesSvc.FindAllStringSubmatch(line, -1) {
+		if s := ix.service(vm[1]); s != "" {
+			return s
+		}
+	}
+	_, img, _ := strings.Cut(helmBraces.ReplaceAllString(line, ""), "image:")
+	if s := ix.imageService(strings.Trim(strings.TrimSpace(img), `"'`) + ":"); s != "" {
+		return s
+	}
+	base := strings.TrimSuffix(strings.TrimSuffix(path.Base(file), ".yaml"), ".yml")
+	if s := ix.service(base); s != "" {
+		return s
+	}
+	first, _, _ := strings.Cut(base, "-")
+	return ix.service(first)
 }
 
 // kustomizeTags reads the images: overrides of every kustomization.
