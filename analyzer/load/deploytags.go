@@ -14,9 +14,9 @@ var (
 	// helmTemplateTag finds the values key an image line's tag comes from:
 	// image: "repo/orders:{{ .Values.global.tag }}".
 	helmTemplateTag = regexp.MustCompile(`:\{\{-?\s*\.Values\.([A-Za-z0-9_.-]+)[^}]*\}\}["']?\s*(?:#.*)?$`)
-	helmValuesSvc = regexp.MustCompile(`\.Values\.([A-Za-z0-9_-]+)\.image`)
-	helmBraces    = regexp.MustCompile(`\{\{[^}]*\}\}`)
-	shellVarName  = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+	helmValuesSvc   = regexp.MustCompile(`\.Values\.([A-Za-z0-9_-]+)\.image`)
+	helmBraces      = regexp.MustCompile(`\{\{[^}]*\}\}`)
+	shellVarName    = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 )
 
 // topChart returns the outermost chart a chart is a subchart of (itself
