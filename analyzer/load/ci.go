@@ -352,7 +352,11 @@ func (ix *deployIndex) analyzeCommand(toks []string, dir string) (verb, tool str
 			verb = facts.VerbBuild
 		}
 		if verb != "" {
-			refs = append(refs, ix.skaffoldRefs(flagValue(args, "-f", "--filename"), dir)...)
+			var modules []string
+			for _, m := range flagValues(args, "-m", "--module") {
+				modules = append(modules, strings.Split(m, ",")...)
+			}
+			refs = append(refs, ix.skaffoldRefs(flagValue(args, "-f", "--filename"), dir, modules)...)
 		}
 	case "gcloud":
 		for i, a := range sub {

@@ -304,17 +304,53 @@ func (ix *deployIndex) chartRefs(dir string) []facts.ServiceRef {
 }
 
 // skaffoldRefs returns the services a skaffold config builds and deploys.
-func (ix *deployIndex) skaffoldRefs(file, dir string) []facts.ServiceRef {
+// Modules, when given, select configs by name (skaffold -m).
+func (ix *deployIndex) skaffoldRefs(file, dir string, modules []string) []facts.ServiceRef {
 	if file == "" {
 		file = "skaffold.yaml"
 	}
 	var refs []facts.ServiceRef
-	for _, d := range ix.skaffold[joinDir(dir, file)] {
+	for _, d := range ix.skaffoldConfigs(joinDir(dir, file), nil, map[string]bool{}) {
+		if len(modules) > 0 && !contains(modules, scalar(getPath(d.root, "metadata", "name"))) {
+			continue
+		}
 		for _, s := range skaffoldArtifacts(ix, d) {
 			refs = appendRef(refs, facts.ServiceRef{Service: s.service, How: "skaffold", Text: s.image})
 		}
 	}
 	return refs
+}
+
+// skaffoldConfigs returns the config documents of a skaffold file (only
+// those named, when names are given) and, through requires:, of the files
+// they depend on.
+func (ix *deployIndex) skaffoldConfigs(file string, names []string, seen map[string]bool) []*yamlDoc {
+	var out []*yamlDoc
+	for _, d := range ix.skaffold[file] {
+		name := scalar(getPath(d.root, "metadata", "name"))
+		key := file + "\x00" + name
+		if seen[key] || (len(names) > 0 && !contains(names, name)) {
+			continue
+		}
+		seen[key] = true
+		out = append(out, d)
+		for _, r := range items(get(d.root, "requires")) {
+			p := scalar(get(r, "path"))
+			if p == "" {
+				continue
+			}
+			var want []string
+			for _, c := range items(get(r, "configs")) {
+				want = append(want, scalar(c))
+			}
+			req := joinDir(path.Dir(file), p)
+			if ix.skaffold[req] == nil {
+				req = joinDir(req, "skaffold.yaml")
+			}
+			out = append(out, ix.skaffoldConfigs(req, want, seen)...)
+		}
+	}
+	return out
 }
 
 type skaffoldArtifact struct {
