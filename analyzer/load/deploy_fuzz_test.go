@@ -27,7 +27,7 @@ func FuzzGitLog(f *testing.F) {
 	for _, logical := range []string{LogicalCommit, LogicalPullRequest, LogicalAuthorDay} {
 		f.Add([]byte("\x1ea\x1fb c\x1f2024-01-02T03:04:05+02:00\x1f1\x1fa@b\x1fA\x1f" + logical + "\x1f\x00"))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Fuzz(func(_ *testing.T, data []byte) {
 		for _, logical := range []string{LogicalCommit, LogicalPullRequest, LogicalAuthorDay} {
 			l := &loader{opts: &Options{}, repo: &facts.Repo{Services: fuzzServices()}}
 			hr := &historyReader{l: l, o: HistoryOptions{Logical: logical}.WithDefaults(),
