@@ -21,7 +21,7 @@ var SingleDeployable = &analyzer.Rule{
 }
 
 var bundleWords = map[string]string{
-	"dockerfile": "Dockerfile", "supervisord": "supervisord config", "modd": "modd config", "procfile": "Procfile",
+	"dockerfile": "the image built from", "supervisord": "the supervisord config", "modd": "the modd config", "procfile": "the Procfile",
 }
 
 func runSingleDeployable(pass *analyzer.Pass) error {
@@ -42,16 +42,13 @@ func runSingleDeployable(pass *analyzer.Pass) error {
 			continue
 		}
 		sort.Strings(svcs)
-		what := "runs"
-		if b.Kind == "dockerfile" {
-			what = "builds one image running"
-		}
+		under := ""
 		if b.Manager != "" && b.Kind == "dockerfile" {
-			what = "builds one image whose " + b.Manager + " runs"
+			under = " under " + b.Manager
 		}
 		pass.Report(analyzer.Finding{
 			Pos: b.Pos, Services: svcs, Related: rel,
-			Message: fmt.Sprintf("%s %s %s %d services: %s (%s)", bundleWords[b.Kind], b.File, what, len(svcs),
+			Message: fmt.Sprintf("%s %s runs %d services%s: %s (%s)", bundleWords[b.Kind], b.File, len(svcs), under,
 				strings.Join(svcs, ", "), strings.Join(evidence, "; ")),
 			Entity: "bundle:" + b.File,
 		})
