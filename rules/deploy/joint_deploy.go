@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/decouplehq/decouple/analyzer"
@@ -111,23 +110,6 @@ func reportDeployOrder(pass *analyzer.Pass, jobs []*facts.CIJob) {
 	}
 }
 
-// strongestRef returns the first step that ships svc with the job's
-// strongest verb for it, and the reference.
-func strongestRef(j *facts.CIJob, svc string) (best facts.CIStep, ref facts.ServiceRef, ok bool) {
-	for _, st := range j.Steps {
-		if st.Verb == "" || (ok && facts.VerbRank(st.Verb) <= facts.VerbRank(best.Verb)) {
-			continue
-		}
-		for _, r := range st.Refs {
-			if r.Service == svc {
-				best, ref, ok = st, r, true
-				break
-			}
-		}
-	}
-	return best, ref, ok
-}
-
 func jobWord(j *facts.CIJob) string {
 	switch j.System {
 	case facts.CIMake:
@@ -136,39 +118,6 @@ func jobWord(j *facts.CIJob) string {
 		return "cloud build"
 	}
 	return "job"
-}
-
-func union(legs map[string][]string) []string {
-	set := map[string]bool{}
-	for _, l := range legs {
-		for _, s := range l {
-			set[s] = true
-		}
-	}
-	out := make([]string, 0, len(set))
-	for s := range set {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func overlaps(a, b []string) bool {
-	for _, x := range a {
-		if contains(b, x) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 const jointDeployDoc = `A CI job that builds, pushes or deploys several services in one run ships them

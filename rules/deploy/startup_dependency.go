@@ -46,13 +46,6 @@ func runStartupDependency(pass *analyzer.Pass) error {
 	return nil
 }
 
-func sorted(a, b string) []string {
-	if b < a {
-		return []string{b, a}
-	}
-	return []string{a, b}
-}
-
 const startupDependencyDoc = `An application service that will not start until another application service
 is up cannot be deployed, restarted or scaled on its own: an outage of the dependency becomes
 an outage of both, and every environment must start them in order. Databases, caches and
