@@ -23,6 +23,8 @@ type Policy struct {
 	Ignore []string
 	// IgnoreOnly holds path globs per selector.
 	IgnoreOnly map[string][]string
+	// Exclusions drop findings by rule and services (exclusions.go).
+	Exclusions []Exclusion
 	// Settings tune individual rules; nil means DefaultSettings.
 	Settings *Settings
 }
@@ -116,6 +118,11 @@ func (p *Policy) CheckSelectors(rules []*Rule) error {
 	}
 	for _, s := range sortedKeys(p.IgnoreOnly) {
 		if err := check("rules.ignore_only", []string{s}); err != nil {
+			return err
+		}
+	}
+	for _, x := range p.Exclusions {
+		if err := check("exclusions", []string{x.Rule}); err != nil {
 			return err
 		}
 	}

@@ -25,6 +25,8 @@ type Result struct {
 	// Suppressed counts findings hidden by decouple:ignore directives;
 	// Ignored counts findings dropped by ignore globs.
 	Suppressed, Ignored int
+	// Excluded counts findings dropped by config exclusions.
+	Excluded int
 }
 
 // Failure is a rule that broke.
@@ -73,6 +75,7 @@ func Run(repo *facts.Repo, rules []*Rule, pol Policy) (*Result, error) {
 	}
 
 	all = res.applyIgnores(all, &pol)
+	all = res.applyExclusions(all, rules, &pol)
 	all = res.applySuppressions(all, repo, rules, selected, &pol)
 	res.Findings = dedupSorted(all)
 	return res, nil

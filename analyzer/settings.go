@@ -7,6 +7,8 @@ type Settings struct {
 	// Options holds per-rule string options (rules.options in the config),
 	// keyed by rule ID.
 	Options map[string]map[string]string
+	// Versioning is how APIs are expected to carry their major version.
+	Versioning Versioning
 
 	History HistorySettings // settings_deploy.go
 	Deploy  DeploySettings

@@ -27,6 +27,12 @@ var formats = map[string]Renderer{
 	"markdown": writeMarkdown,
 	"dot":      writeDOT,
 	"mermaid":  writeMermaid,
+	// CI formats: never coloured.
+	"sarif":      writeSARIF,
+	"github":     writeGitHub,
+	"gitlab":     writeGitLab,
+	"checkstyle": writeCheckstyle,
+	"junit":      writeJUnit,
 }
 
 // Formats returns the names of every format, sorted.

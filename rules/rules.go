@@ -16,7 +16,7 @@ import (
 // so that the catalogue, the config and SARIF know them.
 func All() []*analyzer.Rule {
 	all := []*analyzer.Rule{
-		api.UnversionedProtoPackage,
+		api.UnversionedOpenAPI, api.UnversionedProtoPackage, api.InconsistentVersioning, api.UnversionedHTTPMapping, api.UnversionedGoRoute,
 		data.SharedDatabase, data.SharedTable, data.SharedSchemaMigrations, data.SharedDatabaseServer,
 		deploy.HistoryUnavailable, deploy.CoChangeCoupling, deploy.JointDeploy, deploy.StartupDependency,
 		deploy.SharedReleaseVersion, deploy.SingleDeployable, deploy.SharedGoModule,
@@ -36,7 +36,7 @@ const (
 
 // minimal holds the rules a CI gate wants on day one: unversioned contracts
 // and unreadable inputs.
-var minimal = []string{"API102", "LOAD001", "LOAD003"}
+var minimal = []string{"API101", "API102", "API104", "API105", "LOAD001", "LOAD003"}
 
 // Presets maps each preset to its rule IDs. standard is the rules marked
 // Default; all is every rule.

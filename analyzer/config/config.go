@@ -27,8 +27,12 @@ type File struct {
 	Rules    RulesConfig `yaml:"rules"`
 	FailOn   string      `yaml:"fail_on"`
 	Exclude  []string    `yaml:"exclude"`
-	History  History     `yaml:"history"` // history.go
-	Deploy   Deploy      `yaml:"deploy"`
+	// Exclusions accept known couplings by rule and services (exclusions.go).
+	Exclusions []Exclusion `yaml:"exclusions"`
+
+	Versioning Versioning `yaml:"versioning"`
+	History    History    `yaml:"history"` // history.go
+	Deploy     Deploy     `yaml:"deploy"`
 
 	// Path is where the file was read from ("" for the defaults).
 	Path string `yaml:"-"`
@@ -130,6 +134,15 @@ func Parse(name string, data []byte) (*File, error) {
 }
 
 func (f *File) validate(root *yaml.Node) error {
+	if ps := f.problems(root); len(ps) > 0 {
+		return ps[0]
+	}
+	return nil
+}
+
+// problems returns every invalid value in the decoded file, in file order
+// of the checks, each with the line of the key it is about.
+func (f *File) problems(root *yaml.Node) []*Error {
 	top := docRoot(root)
 	line := func(keys ...string) int {
 		n := top
@@ -143,45 +156,57 @@ func (f *File) validate(root *yaml.Node) error {
 		}
 		return n.Line
 	}
+	var out []*Error
+	add := func(l int, format string, args ...any) {
+		out = append(out, &Error{File: f.Path, Line: l, Msg: fmt.Sprintf(format, args...)})
+	}
 	if f.Version != 1 {
-		return &Error{File: f.Path, Line: line("version"), Msg: fmt.Sprintf("version must be 1, got %d", f.Version)}
+		add(line("version"), "version must be 1, got %d", f.Version)
 	}
 	if f.FailOn != "" {
 		if _, err := ParseFailOn(f.FailOn); err != nil {
-			return &Error{File: f.Path, Line: line("fail_on"), Msg: err.Error()}
+			add(line("fail_on"), "%s", err)
 		}
 	}
-	for k, v := range f.Rules.Severity {
-		if _, err := analyzer.ParseSeverity(v); err != nil {
-			return &Error{File: f.Path, Line: line("rules", "severity", k), Msg: err.Error()}
+	for _, k := range sortedKeys(f.Rules.Severity) {
+		if _, err := analyzer.ParseSeverity(f.Rules.Severity[k]); err != nil {
+			add(line("rules", "severity", k), "%s", err)
+		}
+	}
+	if err := f.Versioning.validate(f.Path, line); err != nil {
+		var ce *Error
+		if errors.As(err, &ce) {
+			out = append(out, ce)
 		}
 	}
 	if err := f.validateDeploy(top); err != nil {
-		return err
+		var ce *Error
+		if errors.As(err, &ce) {
+			out = append(out, ce)
+		}
 	}
 	names := map[string]bool{}
 	for i, s := range f.Services {
-		l := 0
-		if i < len(f.serviceLines) {
-			l = f.serviceLines[i]
-		}
+		l := f.ServiceLine(i)
 		if strings.TrimSpace(s.Name) == "" {
-			return &Error{File: f.Path, Line: l, Msg: "service without a name"}
+			add(l, "service without a name")
+			continue
 		}
 		if names[s.Name] {
-			return &Error{File: f.Path, Line: l, Msg: fmt.Sprintf("service %q declared twice", s.Name)}
+			add(l, "service %q declared twice", s.Name)
 		}
 		names[s.Name] = true
 		if s.Path != "" && len(s.Paths) > 0 {
-			return &Error{File: f.Path, Line: l, Msg: fmt.Sprintf("service %q: give path or paths, not both", s.Name)}
+			add(l, "service %q: give path or paths, not both", s.Name)
 		}
 		for _, p := range s.allPaths() {
 			if filepath.IsAbs(p) || strings.HasPrefix(filepath.ToSlash(filepath.Clean(p)), "../") {
-				return &Error{File: f.Path, Line: l, Msg: fmt.Sprintf("service %q: path %q must be inside the repository", s.Name, p)}
+				add(l, "service %q: path %q must be inside the repository", s.Name, p)
 			}
 		}
 	}
-	return nil
+	out = append(out, f.exclusionProblems(top)...)
+	return out
 }
 
 // ServiceLine returns the line declaring the i-th service.
@@ -219,8 +244,9 @@ func (f *File) Policy(presets map[string][]string) (analyzer.Policy, error) {
 	p := analyzer.Policy{
 		Use: f.Rules.Use, Except: f.Rules.Except, Presets: presets,
 		Ignore: f.Rules.Ignore, IgnoreOnly: f.Rules.IgnoreOnly,
-		Settings: analyzer.DefaultSettings(),
+		Settings: analyzer.DefaultSettings(), Exclusions: f.policyExclusions(),
 	}
+	p.Settings.Versioning = f.Versioning.settings()
 	f.applyDeploySettings(p.Settings)
 	if len(f.Rules.Severity) > 0 {
 		p.Severity = map[string]analyzer.Severity{}
@@ -254,6 +280,7 @@ func yamlError(name string, err error) error {
 	msg = strings.Replace(msg, "not found in type config.File", "is not a config key", 1)
 	msg = strings.Replace(msg, "not found in type config.RulesConfig", "is not a key of rules", 1)
 	msg = strings.Replace(msg, "not found in type config.Service", "is not a key of a service", 1)
+	msg = strings.Replace(msg, "not found in type config.Versioning", "is not a key of versioning", 1)
 	msg = strings.Replace(msg, "not found in type config.History", "is not a key of history", 1)
 	return &Error{File: name, Line: line, Msg: msg}
 }

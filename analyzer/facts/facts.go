@@ -59,6 +59,13 @@ type Repo struct {
 
 	// Workloads are compose services and Kubernetes workloads.
 	Workloads []*Workload
+
+	// OpenAPI are the OpenAPI and Swagger documents; GoRoutes the HTTP routes
+	// registered in Go code, of which UnresolvedGoRoutes could not be worked
+	// out statically.
+	OpenAPI            []*OpenAPISpec
+	GoRoutes           []*GoRoute
+	UnresolvedGoRoutes int
 	// KubeServices are the Kubernetes Services, for host name resolution.
 	KubeServices []*KubeService
 

@@ -104,10 +104,3 @@ func needsOf(file string, n *yaml.Node) []facts.CINeed {
 	}
 	return out
 }
-
-func nodePos(file string, n *yaml.Node) facts.Position {
-	if n == nil {
-		return facts.Position{File: file}
-	}
-	return facts.Position{File: file, Line: n.Line, Col: n.Column}
-}

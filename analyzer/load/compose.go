@@ -147,9 +147,10 @@ func (l *loader) projectEnv(dir string) (types.Mapping, string) {
 	return env, in.path
 }
 
-// composeContent returns the file for compose-go with the keys it would
-// resolve by reading other files blanked out, lines kept: top-level
-// include and version, and extends with a file.
+// composeContent returns the file for compose-go with lines kept but
+// blanked where compose-go would read another file (top-level include,
+// extends with a file) or print a warning (version, external.name, YAML 1.1
+// booleans such as yes/no); none of them matters to the analysis.
 func composeContent(d *yamlDoc) []byte {
 	data := bytes.Clone(d.in.data)
 	for _, kv := range pairs(d.root) {
@@ -164,7 +165,49 @@ func composeContent(d *yamlDoc) []byte {
 			}
 		}
 	}
+	for _, top := range []string{"networks", "volumes", "secrets", "configs"} {
+		for _, kv := range pairs(get(d.root, top)) {
+			for _, f := range pairs(kv[1]) {
+				if f[0].Value == "external" && f[1] != nil && f[1].Kind == yaml.MappingNode {
+					blankNode(data, f[0], f[1])
+				}
+			}
+		}
+	}
+	blankOldBooleans(data, d.root, 0)
 	return data
+}
+
+// composeBools are the compose keys whose values compose-go casts to
+// booleans, warning on YAML 1.1 spellings.
+var composeBools = map[string]bool{
+	"external": true, "internal": true, "attachable": true, "enable_ipv4": true, "enable_ipv6": true,
+	"init": true, "use_service_name_alias": true, "oom_kill_disable": true, "privileged": true,
+	"read_only": true, "nocopy": true, "required": true, "restart": true, "disable": true,
+	"stdin_open": true, "tty": true,
+}
+
+func blankOldBooleans(data []byte, n *yaml.Node, depth int) {
+	if n == nil || depth > 16 {
+		return
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if composeBools[k.Value] && v.Kind == yaml.ScalarNode && v.Style == 0 {
+				switch strings.ToLower(v.Value) {
+				case "y", "yes", "on", "n", "no", "off":
+					blankNode(data, k, v)
+					continue
+				}
+			}
+			blankOldBooleans(data, v, depth+1)
+		}
+		return
+	}
+	for _, c := range n.Content {
+		blankOldBooleans(data, c, depth+1)
+	}
 }
 
 // blankNode replaces the lines a key and its value span with spaces, when
@@ -325,7 +368,7 @@ func (l *loader) composeWorkload(p *composeProject, mainFile, envFile string, pr
 			w.Build = "."
 		}
 	}
-	w.Service = l.composeService(svc, w)
+	w.Service = l.composeService(svc, w, p.dir)
 	if len(svc.Labels) > 0 {
 		w.Labels = map[string]string(svc.Labels)
 	}
@@ -346,8 +389,9 @@ func isRemoteContext(c string) bool {
 
 // composeService names the repo service a compose service runs: the one
 // owning its Dockerfile or build context, else the service of the same name,
-// else the one its image is named after.
-func (l *loader) composeService(svc types.ServiceConfig, w *facts.Workload) string {
+// the directory its working_dir is mounted from, the service its name
+// starts with (orders-api), or the one its image is named after.
+func (l *loader) composeService(svc types.ServiceConfig, w *facts.Workload, composeDir string) string {
 	if w.Build != "" {
 		if svc.Build.Dockerfile != "" && !path.IsAbs(svc.Build.Dockerfile) {
 			if s := l.repo.ServiceOf(path.Dir(cleanDir(path.Join(w.Build, svc.Build.Dockerfile)))); s != "" {
@@ -364,7 +408,50 @@ func (l *loader) composeService(svc types.ServiceConfig, w *facts.Workload) stri
 	if s := l.repo.ServiceByName(svc.Name); s != nil {
 		return s.Name
 	}
+	if s := l.serviceOfWorkdir(svc, composeDir); s != "" {
+		return s
+	}
+	if s := l.serviceByPrefix(svc.Name); s != "" {
+		return s
+	}
 	return l.serviceOfImage(svc.Image)
+}
+
+// serviceOfWorkdir maps a container's working_dir back through its bind
+// mounts to a repository directory (./internal:/internal with working_dir
+// /internal/trainer runs internal/trainer).
+func (l *loader) serviceOfWorkdir(svc types.ServiceConfig, composeDir string) string {
+	wd := path.Clean(svc.WorkingDir)
+	if svc.WorkingDir == "" || !path.IsAbs(wd) {
+		return ""
+	}
+	for _, v := range svc.Volumes {
+		if v.Type != types.VolumeTypeBind || v.Target == "" || path.IsAbs(v.Source) {
+			continue
+		}
+		t := path.Clean(v.Target)
+		if wd != t && !strings.HasPrefix(wd, t+"/") {
+			continue
+		}
+		dir := cleanDir(path.Join(composeDir, v.Source, strings.TrimPrefix(wd, t)))
+		if s := l.repo.ServiceOf(dir); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// serviceByPrefix matches names such as orders-api or orders_worker to the
+// service orders (the longest service name that prefixes the name).
+func (l *loader) serviceByPrefix(name string) string {
+	best := ""
+	for _, s := range l.repo.Services {
+		if len(s.Name) > len(best) && len(name) > len(s.Name) && strings.HasPrefix(name, s.Name) &&
+			(name[len(s.Name)] == '-' || name[len(s.Name)] == '_') {
+			best = s.Name
+		}
+	}
+	return best
 }
 
 // serviceOfImage matches an image's repository base name to a service.

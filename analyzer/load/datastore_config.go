@@ -37,7 +37,7 @@ func (l *loader) configRefs() []rawRef {
 		}
 	}
 	for _, d := range l.docs {
-		if d.kind != docUnknown || ignoredForData(d.in.path) {
+		if d.kind != docUnknown || ignoredForData(d.in.path) || lockFiles[path.Base(d.in.path)] {
 			continue
 		}
 		if isHelmValues(l, d.in.path) {
@@ -52,6 +52,9 @@ func (l *loader) configRefs() []rawRef {
 	}
 	return out
 }
+
+// lockFiles are generated JSON files that hold no configuration.
+var lockFiles = map[string]bool{"package-lock.json": true, "npm-shrinkwrap.json": true, "composer.json": true}
 
 // ignoredForData reports paths whose contents are not the system's own:
 // test data and CI definitions.

@@ -61,6 +61,7 @@ func TestRedact(t *testing.T) {
 		"jdbc:mysql://db/shop?user=u&password=hunter2&x=1": "jdbc:mysql://db/shop?user=u&password=***&x=1",
 		"Server=db;Database=shop;Password=hunter2;":        "Server=db;Database=shop;Password=***;",
 		"a=1 url=postgres://u:pw@h/db b=2":                 "a=1 url=postgres://u:***@h/db b=2",
+		"postgres://app://00@db:5432/shop":                 "postgres://app:***@db:5432/shop",
 	} {
 		if got := redact(in); got != want {
 			t.Errorf("redact(%q) = %q, want %q", in, got, want)

@@ -32,7 +32,7 @@ func redact(s string) string {
 
 // redactURLs masks the password of every scheme://user:password@ in s. The
 // user information runs to the last '@' before the next blank, so a
-// password holding '@' or '/' is masked whole (sometimes with more).
+// password holding '@', '/' or "://" is masked whole (sometimes with more).
 func redactURLs(s string) string {
 	var b strings.Builder
 	for {
@@ -51,10 +51,9 @@ func redactURLs(s string) string {
 		if at < 0 {
 			continue
 		}
+		// Everything before the last '@' is user information, even when it
+		// holds "://" (a password may): masking too much is safe.
 		info := s[:at]
-		if j := strings.Index(info, "://"); j >= 0 {
-			continue // the '@' belongs to a later URL
-		}
 		if c := strings.Index(info, ":"); c >= 0 && c+1 < len(info) {
 			b.WriteString(info[:c+1])
 			b.WriteString(mask)

@@ -126,6 +126,10 @@ func (l *loader) readHistory(ctx context.Context) {
 		h.State, h.Detail = facts.HistoryDisabled, "history reading is turned off"
 		return
 	}
+	if _, err := l.root.Lstat(".git"); err != nil {
+		h.State, h.Detail = facts.HistoryNotRepo, "the analysed directory is not the top of a git work tree"
+		return
+	}
 	git := o.Git
 	if git == "" {
 		git = "git"
@@ -133,10 +137,6 @@ func (l *loader) readHistory(ctx context.Context) {
 	git, err := exec.LookPath(git)
 	if err != nil {
 		h.State, h.Detail = facts.HistoryNoGit, "the git command is not installed"
-		return
-	}
-	if _, err := l.root.Lstat(".git"); err != nil {
-		h.State, h.Detail = facts.HistoryNotRepo, "the analysed directory is not the top of a git work tree"
 		return
 	}
 	root := l.repo.Root

@@ -182,7 +182,8 @@ func kubeContainer(d *yamlDoc, c *yaml.Node) facts.Container {
 }
 
 // kubeServiceOf names the repo service a workload runs: by its name, its
-// app labels, the directory of its manifest, or its image.
+// app labels, the directory of its manifest, its image, or the service its
+// name starts with (orders-worker).
 func (l *loader) kubeServiceOf(w *facts.Workload) string {
 	if w.Datastore {
 		return ""
@@ -195,7 +196,10 @@ func (l *loader) kubeServiceOf(w *facts.Workload) string {
 	if s := l.repo.ServiceOf(w.Pos.File); s != "" {
 		return s
 	}
-	return l.serviceOfImage(w.Image)
+	if s := l.serviceOfImage(w.Image); s != "" {
+		return s
+	}
+	return l.serviceByPrefix(w.Name)
 }
 
 // dependentVar is a $(VAR) reference inside an env value.

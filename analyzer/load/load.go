@@ -215,6 +215,8 @@ func (l *loader) guard(file string, fn func()) {
 // parse runs every per-kind parser over the inputs.
 func (l *loader) parse(ctx context.Context) {
 	l.parseProtos(ctx)
+	l.parseOpenAPI(ctx)
+	l.parseGoRoutes(ctx)
 	l.scanSuppressions(ctx)
 	l.parseWorkloads(ctx)
 	l.parseDatastores(ctx)
@@ -242,6 +244,7 @@ func (l *loader) finish() {
 	sort.Strings(repo.Incomplete)
 	sort.Slice(repo.Suppressions, func(i, j int) bool { return repo.Suppressions[i].Pos.Less(repo.Suppressions[j].Pos) })
 	sort.Slice(repo.Protos, func(i, j int) bool { return repo.Protos[i].Path < repo.Protos[j].Path })
+	sortAPIs(repo)
 	for _, p := range repo.Protos {
 		p.Service = repo.ServiceOf(p.Path)
 	}

@@ -44,7 +44,7 @@ func (l *loader) parseProto(in *input) *facts.ProtoFile {
 		return nil
 	}
 	src := blankProtoComments(in.data)
-	ast, err := protoparser.Parse(bytes.NewReader(src), protoparser.WithFilename(in.path))
+	ast, err := protoparser.Parse(bytes.NewReader(src), protoparser.WithFilename(in.path), protoparser.WithPermissive(true))
 	if err != nil {
 		line, col, msg := protoError(err)
 		l.problem(in.path, line, col, "malformed proto: %s", msg)
@@ -59,7 +59,7 @@ func (l *loader) parseProto(in *input) *facts.ProtoFile {
 		case *parser.Import:
 			pf.Imports = append(pf.Imports, facts.ProtoImport{Path: strings.Trim(x.Location, `"'`), Pos: pos(in.path, x.Meta.Pos)})
 		case *parser.Service:
-			pf.Services = append(pf.Services, protoService(in.path, x))
+			pf.Services = append(pf.Services, protoService(in.path, src, x))
 		case *parser.Message:
 			pf.Messages = append(pf.Messages, facts.ProtoMessage{Name: x.MessageName, Pos: pos(in.path, x.Meta.Pos)})
 		case *parser.Enum:
@@ -69,7 +69,7 @@ func (l *loader) parseProto(in *input) *facts.ProtoFile {
 	return pf
 }
 
-func protoService(file string, s *parser.Service) facts.ProtoService {
+func protoService(file string, src []byte, s *parser.Service) facts.ProtoService {
 	ps := facts.ProtoService{Name: s.ServiceName, Pos: pos(file, s.Meta.Pos)}
 	for _, v := range s.ServiceBody {
 		rpc, ok := v.(*parser.RPC)
@@ -83,6 +83,7 @@ func protoService(file string, s *parser.Service) facts.ProtoService {
 		if rpc.RPCResponse != nil {
 			r.ResponseType = rpc.RPCResponse.MessageType
 		}
+		r.HTTP = httpBindings(file, src, rpc.Options)
 		ps.RPCs = append(ps.RPCs, r)
 	}
 	return ps

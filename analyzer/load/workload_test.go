@@ -348,3 +348,56 @@ services:
 		t.Errorf("FROM_BASE through extends = %+v", e)
 	}
 }
+
+func TestComposeQuietOnLegacySyntax(t *testing.T) {
+	repo := loadTxtar(t, `
+-- compose.yaml --
+version: "2.4"
+services:
+  api:
+    image: api
+    tty: yes
+    depends_on:
+      db:
+        condition: service_started
+        restart: no
+  db:
+    image: postgres
+networks:
+  default:
+    external:
+      name: shared
+`)
+	if len(repo.Problems) > 0 || len(repo.Workloads) != 2 {
+		t.Fatalf("workloads %v, problems %+v", names(repo.Workloads), repo.Problems)
+	}
+}
+
+func TestComposeServiceAttribution(t *testing.T) {
+	repo := loadTxtar(t, `
+-- compose.yaml --
+services:
+  trainer-http:
+    build: {context: docker/app}
+    volumes: ["./internal:/internal"]
+    working_dir: /internal/trainer
+  users-grpc:
+    image: acme/runner
+-- docker/app/Dockerfile --
+FROM golang
+-- internal/trainer/go.mod --
+module example.com/trainer
+-- internal/trainer/main.go --
+package main
+-- internal/users/go.mod --
+module example.com/users
+-- internal/users/main.go --
+package main
+`)
+	if s := workload(t, repo, "trainer-http").Service; s != "trainer" {
+		t.Errorf("trainer-http runs %q, want trainer (through working_dir and its mount)", s)
+	}
+	if s := workload(t, repo, "users-grpc").Service; s != "users" {
+		t.Errorf("users-grpc runs %q, want users (through its name)", s)
+	}
+}

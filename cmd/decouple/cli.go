@@ -101,6 +101,7 @@ func (e *env) rootCommand() *cobra.Command {
 	root.AddCommand(e.analyzeCommand("check", "check [path]", "lint a repository and fail on findings (the CI gate)", "error"))
 	root.AddCommand(e.analyzeCommand("report", "report [path]", "write the coupling report of a repository", "none"))
 	root.AddCommand(e.servicesCommand(), e.rulesCommand(), e.explainCommand(), e.versionCommand())
+	root.AddCommand(e.baselineCommand(), e.configCommand())
 	return root
 }
 
@@ -113,7 +114,8 @@ type analysisFlags struct {
 	failOn   string
 	color    string
 	timeout  time.Duration
-	baseline string
+	compare  string  // --compare: a previous JSON report (baseline.go)
+	ci       ciFlags // --baseline, --new-from-rev, --new-from-merge-base (ci.go)
 	noHist   bool
 }
 
@@ -126,7 +128,8 @@ func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 on findings at or above: error, warning, info or none (default "+defaultFailOn+")")
 	fl.StringVar(&f.color, "color", "auto", "colour text output: auto, always or never")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "stop after this long and write a partial report (exit 3)")
-	fl.StringVar(&f.baseline, "baseline", "", "a previous JSON report to compare with: score delta, new and fixed findings")
+	fl.StringVar(&f.compare, "compare", "", "a previous JSON report to compare with: score delta, new and fixed findings")
+	f.ci.register(cmd)
 	fl.BoolVar(&f.noHist, "no-history", false, "do not read git history (co-change coupling is not checked)")
 }
 
@@ -188,7 +191,10 @@ func (e *env) analyze(ctx context.Context, name, path string, f *analysisFlags, 
 	if err != nil {
 		return err
 	}
-	if err := compareBaseline(s, f.baseline); err != nil {
+	if err := compareBaseline(s, f.compare); err != nil {
+		return err
+	}
+	if err := e.narrow(ctx, path, s, f); err != nil {
 		return err
 	}
 	failOnText := f.failOn
@@ -226,6 +232,11 @@ func (e *env) loadAndRun(ctx context.Context, path, cfgPath string, noConfig boo
 	if err != nil {
 		return nil, err
 	}
+	return e.runConfigured(ctx, path, cfg)
+}
+
+// runConfigured loads the repository at path and runs the rules under cfg.
+func (e *env) runConfigured(ctx context.Context, path string, cfg *config.File) (*session, error) {
 	all := e.rules()
 	if err := analyzer.Validate(all); err != nil {
 		return nil, &exitError{code: exitFailure, err: err}

@@ -52,7 +52,7 @@ func TestBaselineFlag(t *testing.T) {
 	if err := os.WriteFile(old, edited, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errs := decouple(t, "report", "--format", "json", "--baseline", old, demo)
+	code, out, errs := decouple(t, "report", "--format", "json", "--compare", old, demo)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -74,15 +74,15 @@ func TestBaselineFlag(t *testing.T) {
 	if len(b.New) != 1 || b.New[0] != gone || len(b.Fixed) != 1 || b.Fixed[0].Fingerprint != "00000000000000aa" {
 		t.Errorf("new %v fixed %+v", b.New, b.Fixed)
 	}
-	_, md, _ := decouple(t, "report", "--format", "markdown", "--baseline", old, demo)
+	_, md, _ := decouple(t, "report", "--format", "markdown", "--compare", old, demo)
 	if !strings.Contains(md, "since the baseline: 40 →") || !strings.Contains(md, "- fixed: `payments/main.go:3` CODE101") {
 		t.Errorf("markdown lacks the trend:\n%s", md)
 	}
 	write(t, dir, "bad.json", `{"findings": []}`)
-	if code, _, errs := decouple(t, "report", "--baseline", filepath.Join(dir, "bad.json"), demo); code != exitUsage || !strings.Contains(errs, "no version") {
+	if code, _, errs := decouple(t, "report", "--compare", filepath.Join(dir, "bad.json"), demo); code != exitUsage || !strings.Contains(errs, "no version") {
 		t.Errorf("bad baseline: exit %d, %s", code, errs)
 	}
-	if code, _, _ := decouple(t, "report", "--baseline", filepath.Join(dir, "missing.json"), demo); code != exitUsage {
+	if code, _, _ := decouple(t, "report", "--compare", filepath.Join(dir, "missing.json"), demo); code != exitUsage {
 		t.Errorf("missing baseline: exit %d", code)
 	}
 }

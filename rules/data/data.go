@@ -20,9 +20,17 @@ var defaultDatabases = map[string]bool{
 }
 
 // usable reports whether a reference counts as evidence: it belongs to a
-// service, and if its host is a loopback address it names a real database.
+// service, and if its host is a loopback address it names a real database
+// and comes from code or config (in a container's environment, localhost is
+// the container itself).
 func usable(r *facts.DatastoreRef) bool {
-	return r.Service != "" && (!r.Local || !defaultDatabases[r.Database])
+	if r.Service == "" {
+		return false
+	}
+	if !r.Local {
+		return true
+	}
+	return !defaultDatabases[r.Database] && r.Source != "compose-env" && r.Source != "kube-env"
 }
 
 // usableNodes returns the IDs of the datastores that usable references

@@ -24,15 +24,12 @@ var HistoryUnavailable = &analyzer.Rule{
 func runHistoryUnavailable(pass *analyzer.Pass) error {
 	h := pass.Repo.History
 	switch h.State {
-	case "", facts.HistoryAnalysed, facts.HistoryDisabled:
-		return nil
-	}
-	at := facts.Position{File: "."}
-	if h.State == facts.HistoryShallow || h.State == facts.HistoryFailed {
-		at.File = ".git"
+	case facts.HistoryShallow, facts.HistoryNoGit, facts.HistoryFailed:
+	default:
+		return nil // read, turned off, or no repository to read
 	}
 	pass.Report(analyzer.Finding{
-		Pos:     at,
+		Pos:     facts.Position{File: ".git"},
 		Message: fmt.Sprintf("git history was not analysed (%s): %s; co-change coupling (DEPLOY101) is not checked", h.State, h.Detail),
 		Entity:  "history:" + h.State,
 	})
@@ -40,9 +37,11 @@ func runHistoryUnavailable(pass *analyzer.Pass) error {
 }
 
 const historyUnavailableDoc = `decouple reads the repository's git history to find services that keep
-changing together (DEPLOY101). When it cannot — the git command is missing, the analysed
-directory is not the top of a git work tree, the clone is shallow, or git failed — it says
-so once, as an info finding, instead of reporting a clean history. Nothing fails.
+changing together (DEPLOY101). When the analysed directory is the top of a git work tree
+but the history cannot be read — the git command is missing, the clone is shallow, or git
+failed — it says so once, as an info finding on .git, instead of reporting a clean history.
+Nothing fails. A directory that is not the top of a work tree (a tarball, a subfolder) has
+no history to read and gets no finding.
 
 A shallow clone is not analysed because its few commits would give wrong co-change counts.
 CI checkouts are shallow by default:

@@ -1,0 +1,59 @@
+package analyzer
+
+import "slices"
+
+// The versioning strategies an API may follow.
+const (
+	StrategyAny       = "any"
+	StrategyPath      = "path"
+	StrategyHeader    = "header"
+	StrategyMediaType = "media-type"
+	StrategyQuery     = "query"
+)
+
+// Strategies returns every versioning strategy, the default first.
+func Strategies() []string {
+	return []string{StrategyAny, StrategyPath, StrategyHeader, StrategyMediaType, StrategyQuery}
+}
+
+// ValidStrategy reports whether s names a versioning strategy ("" is the
+// default, any).
+func ValidStrategy(s string) bool { return s == "" || slices.Contains(Strategies(), s) }
+
+// Versioning is the versioning section of the config.
+type Versioning struct {
+	// Strategy is how an API carries its major version: any (the default),
+	// path, header, media-type or query.
+	Strategy string
+	// AllowUnversioned holds path globs ("*" within a segment, "**" across
+	// segments) of endpoints that need no version, in addition to
+	// DefaultAllowUnversioned.
+	AllowUnversioned []string
+}
+
+// EffectiveStrategy returns the strategy, any when none is set.
+func (v Versioning) EffectiveStrategy() string {
+	if v.Strategy == "" {
+		return StrategyAny
+	}
+	return v.Strategy
+}
+
+// Pinned reports whether the config names one strategy (not any).
+func (v Versioning) Pinned() bool { return v.EffectiveStrategy() != StrategyAny }
+
+// Allowed returns the globs of paths allowed without a version: the
+// defaults and the configured ones.
+func (v Versioning) Allowed() []string {
+	return append(DefaultAllowUnversioned(), v.AllowUnversioned...)
+}
+
+// DefaultAllowUnversioned returns the health, readiness and metrics
+// endpoints that are never versioned, wherever they are mounted.
+func DefaultAllowUnversioned() []string {
+	return []string{
+		"**/health", "**/health/**", "**/healthz", "**/healthz/**", "**/healthcheck",
+		"**/livez", "**/livez/**", "**/liveness", "**/readyz", "**/readyz/**", "**/readiness", "**/ready",
+		"**/ping", "**/metrics", "**/-/healthy", "**/-/ready", "**/debug/pprof/**",
+	}
+}

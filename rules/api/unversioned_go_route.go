@@ -1,0 +1,70 @@
+package api
+
+import (
+	"fmt"
+
+	"github.com/decouplehq/decouple/analyzer"
+)
+
+// UnversionedGoRoute reports HTTP routes registered in Go code whose full
+// path has no major version.
+var UnversionedGoRoute = &analyzer.Rule{
+	ID:       "API105",
+	Name:     "unversioned-go-route",
+	Title:    "route registered in Go code has no major version in its path",
+	Severity: analyzer.Error,
+	Default:  true,
+	Doc:      unversionedGoRouteDoc,
+	Run:      runUnversionedGoRoute,
+}
+
+func runUnversionedGoRoute(pass *analyzer.Pass) error {
+	v := pass.Settings.Versioning
+	if !pathChecked(v.EffectiveStrategy()) {
+		return nil
+	}
+	allow := NewAllowlist(v.Allowed())
+	for _, r := range pass.Repo.GoRoutes {
+		if !r.Resolved || PathVersion(r.Path) != "" || allow.Allows(r.Path) {
+			continue
+		}
+		method := r.Method
+		if method == "" {
+			method = "any method"
+		}
+		pass.Report(analyzer.Finding{
+			Pos:     r.Pos,
+			Service: r.Service,
+			Message: fmt.Sprintf("%s route %s (%s)%s has no major version in its path; register it under a versioned group such as /v1",
+				r.Router, r.Path, method, ofService(r.Service)),
+			Entity: "go-route:" + r.Method + " " + r.Path + "\x00" + r.Pos.File,
+		})
+	}
+	return nil
+}
+
+const unversionedGoRouteDoc = `An HTTP route registered in Go code is a contract with every client that
+calls it. Without a major version in its path (/v1/orders), the first breaking change to the
+handler must ship together with every consumer: the services can no longer be released
+independently.
+
+decouple reads route registrations from the syntax tree, without type checking: net/http
+Handle and HandleFunc (including Go 1.22 patterns such as "GET /orders/{id}"), gorilla/mux
+(PathPrefix, Subrouter, Methods), chi (Route, Group, Mount, Get/Post/...), gin and echo
+(Group, GET/POST/...) and fiber (Group, Route, Get/...). Prefixes are followed through groups,
+sub-routers, mounts, http.StripPrefix and string constants, within a function, across its
+package and into repository functions it calls. A route whose prefix cannot be worked out
+statically (a router handed in from code decouple cannot see, a computed path) is not
+reported; the loader counts such routes. Health, readiness and metrics endpoints and the
+paths in versioning.allow_unversioned are exempt; under the header, media-type and query
+strategies the rule is silent.
+
+Example:
+
+    r := gin.Default()
+    r.GET("/orders", listOrders)                // flagged
+    v1 := r.Group("/v1")
+    v1.GET("/orders", listOrders)               // ok
+
+Fix: register the routes under a versioned group or prefix, or suppress one with
+"// decouple:ignore API105 reason" on the line before it.`

@@ -1,0 +1,291 @@
+package api
+
+import (
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/decouplehq/decouple/analyzer"
+	"github.com/decouplehq/decouple/analyzer/facts"
+)
+
+// versionSegment is a whole path segment naming a major version: v1, v2,
+// v1beta, v2alpha3, or v2.0. Anchored: dev2 and v1x are not versions.
+var versionSegment = regexp.MustCompile(`^v([0-9]+)(?:(?:alpha|beta)[0-9]*|\.[0-9]+)?$`)
+
+// versionParam is a path template segment standing for the version.
+var versionParam = regexp.MustCompile(`(?i)^\{(api[-_]?)?version\}$`)
+
+// VersionSegment reports whether one path segment is a major version.
+func VersionSegment(seg string) bool { return versionSegment.MatchString(seg) }
+
+// PathVersion returns the first major-version segment of a URL path as
+// "v<N>" (v2beta1 → v2, v2.0 → v2), "{version}" for a version template
+// segment, or "" when the path has none.
+func PathVersion(p string) string {
+	for _, seg := range strings.Split(p, "/") {
+		if m := versionSegment.FindStringSubmatch(seg); m != nil {
+			return "v" + m[1]
+		}
+		if versionParam.MatchString(seg) {
+			return "{version}"
+		}
+	}
+	return ""
+}
+
+// ServerPath returns the path of a server URL with its variables replaced
+// by their defaults; relative URLs are paths already.
+func ServerPath(s facts.APIServer) string {
+	u := s.URL
+	for _, v := range s.Variables {
+		u = strings.ReplaceAll(u, "{"+v.Name+"}", v.Default)
+	}
+	if i := strings.Index(u, "://"); i >= 0 {
+		rest := u[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			u = rest[j:]
+		} else {
+			u = ""
+		}
+	}
+	if p, err := url.Parse(u); err == nil && p.Scheme == "" && p.Host == "" {
+		return p.Path
+	}
+	return u
+}
+
+// Mechanisms are the ways one operation carries a version.
+type Mechanisms struct {
+	Path, Header, MediaType, Query bool
+	Major                          string // from the URL, when Path
+}
+
+// Any reports whether the operation is versioned at all.
+func (m Mechanisms) Any() bool { return m.Path || m.Header || m.MediaType || m.Query }
+
+// By reports whether the operation is versioned under a strategy.
+func (m Mechanisms) By(strategy string) bool {
+	switch strategy {
+	case analyzer.StrategyPath:
+		return m.Path
+	case analyzer.StrategyHeader:
+		return m.Header
+	case analyzer.StrategyMediaType:
+		return m.MediaType
+	case analyzer.StrategyQuery:
+		return m.Query
+	}
+	return m.Any()
+}
+
+// Primary names the mechanism an operation mainly uses ("" when none).
+func (m Mechanisms) Primary() string {
+	switch {
+	case m.Path:
+		return analyzer.StrategyPath
+	case m.Header:
+		return analyzer.StrategyHeader
+	case m.MediaType:
+		return analyzer.StrategyMediaType
+	case m.Query:
+		return analyzer.StrategyQuery
+	}
+	return ""
+}
+
+var (
+	versionHeader = regexp.MustCompile(`(?i)^(x-)?(.*-)?api-?version$|^(accept-|x-)?version$`)
+	versionQuery  = regexp.MustCompile(`(?i)^(api[-_]?)?version$`)
+	vendorVersion = regexp.MustCompile(`(?i)^[a-z]+/vnd\.[^;]*[.\-]v[0-9]+([.+\-;]|$)|;\s*(api-?)?(version|v)=`)
+)
+
+// OperationMechanisms works out how an OpenAPI operation is versioned.
+func OperationMechanisms(spec *facts.OpenAPISpec, op facts.APIOperation) Mechanisms {
+	var m Mechanisms
+	for _, prefix := range EffectivePrefixes(spec, op) {
+		if v := PathVersion(prefix + "/" + op.Path); v != "" {
+			m.Path, m.Major = true, v
+			break
+		}
+	}
+	for _, p := range op.Parameters {
+		switch {
+		case p.In == "header" && versionHeader.MatchString(p.Name):
+			m.Header = true
+		case p.In == "query" && p.Required && versionQuery.MatchString(p.Name):
+			m.Query = true
+		}
+	}
+	for _, mt := range append(append([]string(nil), op.RequestMediaTypes...), op.ResponseMediaTypes...) {
+		if vendorVersion.MatchString(mt) {
+			m.MediaType = true
+		}
+	}
+	return m
+}
+
+// EffectivePrefixes returns the URL paths an operation's path is appended
+// to: its own or its path item's servers, else the document's, else
+// Swagger's basePath; [""] when there are none.
+func EffectivePrefixes(spec *facts.OpenAPISpec, op facts.APIOperation) []string {
+	servers := op.Servers
+	if len(servers) == 0 {
+		servers = spec.Servers
+	}
+	var out []string
+	for _, s := range servers {
+		out = append(out, ServerPath(s))
+	}
+	if len(out) == 0 && spec.BasePath != "" {
+		out = append(out, spec.BasePath)
+	}
+	if len(out) == 0 {
+		out = []string{""}
+	}
+	return out
+}
+
+// FullPath joins a prefix and a path with one slash.
+func FullPath(prefix, p string) string {
+	prefix = strings.TrimRight(prefix, "/")
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return prefix + p
+}
+
+// Allowlist matches paths that need no version.
+type Allowlist []*regexp.Regexp
+
+// NewAllowlist compiles path globs: "*" matches within a segment, "**"
+// across segments ("**/" also matches no segment at all).
+func NewAllowlist(globs []string) Allowlist {
+	var out Allowlist
+	for _, g := range globs {
+		g = strings.TrimSpace(g)
+		if g == "" {
+			continue
+		}
+		if !strings.HasPrefix(g, "/") && !strings.HasPrefix(g, "**") {
+			g = "/" + g
+		}
+		var b strings.Builder
+		b.WriteString("^")
+		for i := 0; i < len(g); i++ {
+			switch {
+			case strings.HasPrefix(g[i:], "**/"):
+				b.WriteString("(?:.*/)?")
+				i += 2
+			case strings.HasPrefix(g[i:], "**"):
+				b.WriteString(".*")
+				i++
+			case g[i] == '*':
+				b.WriteString("[^/]*")
+			case g[i] == '?':
+				b.WriteString("[^/]")
+			default:
+				b.WriteString(regexp.QuoteMeta(g[i : i+1]))
+			}
+		}
+		b.WriteString("$")
+		if re, err := regexp.Compile(b.String()); err == nil {
+			out = append(out, re)
+		}
+	}
+	return out
+}
+
+// Allows reports whether any of the paths is allowed unversioned.
+func (a Allowlist) Allows(paths ...string) bool {
+	for _, p := range paths {
+		trimmed := strings.TrimRight(p, "/")
+		for _, re := range a {
+			if re.MatchString(p) || (trimmed != "" && re.MatchString(trimmed)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// expectation says what the strategy wants, for messages.
+func expectation(strategy string) string {
+	switch strategy {
+	case analyzer.StrategyPath:
+		return "no major version in its URL (server URL or path, e.g. /v1)"
+	case analyzer.StrategyHeader:
+		return "no version header (e.g. API-Version), as the configured header strategy requires"
+	case analyzer.StrategyMediaType:
+		return "no versioned media type (e.g. application/vnd.acme.v1+json), as the configured media-type strategy requires"
+	case analyzer.StrategyQuery:
+		return "no required api-version query parameter, as the configured query strategy requires"
+	}
+	return "no major version in its URL, a version header, a versioned media type or a required api-version query parameter"
+}
+
+// pathFix suggests the usual fix when the strategy accepts path versions.
+func pathFix(strategy string) string {
+	if strategy == analyzer.StrategyAny || strategy == analyzer.StrategyPath {
+		return "; add a major version such as /v1 to the server URL"
+	}
+	return ""
+}
+
+// pathChecked reports whether path-only contracts (proto HTTP mappings, Go
+// routes) can be judged under the strategy: not when versions travel in
+// headers, media types or query parameters, which they do not show.
+func pathChecked(strategy string) bool {
+	return strategy == analyzer.StrategyAny || strategy == analyzer.StrategyPath
+}
+
+// majority returns the most used mechanism, ties broken path, header,
+// media-type, query.
+func majority(counts map[string]int) string {
+	best := ""
+	for _, m := range []string{analyzer.StrategyPath, analyzer.StrategyHeader, analyzer.StrategyMediaType, analyzer.StrategyQuery} {
+		if counts[m] > counts[best] {
+			best = m
+		}
+	}
+	return best
+}
+
+func serviceOrRepo(svc string) string {
+	if svc == "" {
+		return "the repository"
+	}
+	return "service " + svc
+}
+
+// splitMajor splits "shop.orders.v2beta1" into "shop.orders" and 2.
+func splitMajor(pkg string) (string, int) {
+	i := strings.LastIndexByte(pkg, '.')
+	if i < 0 {
+		return pkg, 0
+	}
+	m := protoVersion.FindStringSubmatch(pkg[i+1:])
+	if m == nil {
+		return pkg, 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return pkg[:i], n
+}
+
+// SpecMechanism returns the mechanism most of a spec's versioned operations
+// use, and the first operation using it ("" when none is versioned).
+func SpecMechanism(spec *facts.OpenAPISpec, allow Allowlist) (string, facts.Position) {
+	counts, first := map[string]int{}, map[string]facts.Position{}
+	for _, op := range spec.Operations {
+		m := OperationMechanisms(spec, op).Primary()
+		if m == "" || allow.Allows(op.Path) {
+			continue
+		}
+		if counts[m]++; counts[m] == 1 {
+			first[m] = op.Pos
+		}
+	}
+	mech := majority(counts)
+	return mech, first[mech]
+}
