@@ -7,6 +7,8 @@ type Settings struct {
 	// Options holds per-rule string options (rules.options in the config),
 	// keyed by rule ID.
 	Options map[string]map[string]string
+	// Code holds the contracts and common protos of the CODE rules.
+	Code CodeSettings
 	// Versioning is how APIs are expected to carry their major version.
 	Versioning Versioning
 

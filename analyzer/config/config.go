@@ -27,6 +27,9 @@ type File struct {
 	Rules    RulesConfig `yaml:"rules"`
 	FailOn   string      `yaml:"fail_on"`
 	Exclude  []string    `yaml:"exclude"`
+	// Contracts and CommonProtos tune the CODE rules (analyzer.CodeSettings).
+	Contracts    map[string][]string `yaml:"contracts"`
+	CommonProtos []string            `yaml:"common_protos"`
 	// Exclusions accept known couplings by rule and services (exclusions.go).
 	Exclusions []Exclusion `yaml:"exclusions"`
 
@@ -173,10 +176,15 @@ func (f *File) problems(root *yaml.Node) []*Error {
 			add(line("rules", "severity", k), "%s", err)
 		}
 	}
+	if err := f.codeSettings().Validate(); err != nil {
+		add(line("contracts"), "%s", err)
+	}
 	if err := f.Versioning.validate(f.Path, line); err != nil {
 		var ce *Error
 		if errors.As(err, &ce) {
 			out = append(out, ce)
+		} else {
+			add(line("versioning"), "%s", err)
 		}
 	}
 	if err := f.validateDeploy(top); err != nil {
@@ -246,6 +254,7 @@ func (f *File) Policy(presets map[string][]string) (analyzer.Policy, error) {
 		Ignore: f.Rules.Ignore, IgnoreOnly: f.Rules.IgnoreOnly,
 		Settings: analyzer.DefaultSettings(), Exclusions: f.policyExclusions(),
 	}
+	p.Settings.Code = f.codeSettings()
 	p.Settings.Versioning = f.Versioning.settings()
 	f.applyDeploySettings(p.Settings)
 	if len(f.Rules.Severity) > 0 {
@@ -341,4 +350,8 @@ func (f *File) ApplyLoad(opts *load.Options, root string) error {
 		opts.Services = append(opts.Services, d)
 	}
 	return nil
+}
+
+func (f *File) codeSettings() analyzer.CodeSettings {
+	return analyzer.CodeSettings{Contracts: f.Contracts, CommonProtos: f.CommonProtos}
 }

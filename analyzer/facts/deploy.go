@@ -284,13 +284,6 @@ type StartupWait struct {
 	Pos       Position
 }
 
-// GoModule is one go.mod file.
-type GoModule struct {
-	Path string // module path
-	File string
-	Pos  Position // the module directive
-}
-
 // The kinds of lockstep edges.
 const (
 	EdgeCoChange     = "co-change"
@@ -318,7 +311,6 @@ type Deploy struct {
 	ImageTags []ImageTag
 	Bundles   []*Bundle
 	Waits     []StartupWait
-	Modules   []GoModule
 	Edges     []LockstepEdge
 }
 

@@ -60,6 +60,13 @@ type Repo struct {
 	// Workloads are compose services and Kubernetes workloads.
 	Workloads []*Workload
 
+	// Go code: modules, workspaces, packages (sorted by directory), the
+	// composition roots, and the cross-service code edges (code.go).
+	GoModules        []*GoModule
+	GoWorks          []*GoWork
+	GoPackages       []*GoPackage
+	CompositionRoots []*CompositionRoot
+	CodeEdges        []CodeEdge
 	// OpenAPI are the OpenAPI and Swagger documents; GoRoutes the HTTP routes
 	// registered in Go code, of which UnresolvedGoRoutes could not be worked
 	// out statically.

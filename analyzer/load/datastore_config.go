@@ -187,13 +187,6 @@ func tomlLines(data []byte) map[string]int {
 
 func tomlKeyNoIndex(k string) string { return arrayIndex.ReplaceAllString(k, "$1") }
 
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
 // isHelmValues reports whether p is a values file of a Helm chart.
 func isHelmValues(l *loader, p string) bool {
 	base := strings.ToLower(path.Base(p))

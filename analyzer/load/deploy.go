@@ -381,6 +381,5 @@ func (l *loader) finishDeploy() {
 	sort.SliceStable(d.ImageTags, func(i, j int) bool { return d.ImageTags[i].Pos.Less(d.ImageTags[j].Pos) })
 	sort.SliceStable(d.Bundles, func(i, j int) bool { return d.Bundles[i].Pos.Less(d.Bundles[j].Pos) })
 	sort.SliceStable(d.Waits, func(i, j int) bool { return d.Waits[i].Pos.Less(d.Waits[j].Pos) })
-	sort.SliceStable(d.Modules, func(i, j int) bool { return d.Modules[i].File < d.Modules[j].File })
 	l.guard(".", func() { d.Edges = l.lockstepEdges() })
 }

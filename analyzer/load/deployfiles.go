@@ -35,8 +35,8 @@ func deployKindOf(lower string) string {
 // container.
 var processManagers = []string{"supervisord", "modd", "honcho", "foreman", "overmind", "pm2", "pm2-runtime", "s6-svscan", "runsvdir", "hivemind", "goreman"}
 
-// parseDeployFiles reads Dockerfiles, process-manager configs, go.mod
-// module lines and the release-version sources (Helm values, kustomize,
+// parseDeployFiles reads Dockerfiles, process-manager configs and the
+// release-version sources (Helm values, kustomize,
 // skaffold) into deploy facts.
 func (l *loader) parseDeployFiles(ctx context.Context, ix *deployIndex) {
 	d := &l.repo.Deploy
@@ -55,10 +55,6 @@ func (l *loader) parseDeployFiles(ctx context.Context, ix *deployIndex) {
 			case kindProcfile, kindSupervisord, kindModd:
 				if b := ix.processConfig(in); b != nil {
 					d.Bundles = append(d.Bundles, b)
-				}
-			case kindGoMod:
-				if m, ok := goModule(in); ok {
-					d.Modules = append(d.Modules, m)
 				}
 			}
 		})
@@ -290,15 +286,4 @@ func (ix *deployIndex) commandService(cmd, dir string) string {
 		}
 	}
 	return ""
-}
-
-// goModule reads the module directive of a go.mod.
-func goModule(in *input) (facts.GoModule, bool) {
-	for i, line := range strings.Split(string(in.data), "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 2 && f[0] == "module" {
-			return facts.GoModule{Path: strings.Trim(f[1], `"`), File: in.path, Pos: facts.Position{File: in.path, Line: i + 1}}, true
-		}
-	}
-	return facts.GoModule{}, false
 }

@@ -42,6 +42,9 @@ type Options struct {
 	// FileTimeout bounds the time one file may take to parse (0 means
 	// DefaultFileTimeout).
 	FileTimeout time.Duration
+	// GoLoader picks how Go packages are read: GoLoaderParser ("" too) or
+	// GoLoaderPackages (see gocode.go).
+	GoLoader string
 	// History steers the reading of git history (history.go).
 	History HistoryOptions
 }
@@ -214,6 +217,7 @@ func (l *loader) guard(file string, fn func()) {
 
 // parse runs every per-kind parser over the inputs.
 func (l *loader) parse(ctx context.Context) {
+	l.parseGo(ctx)
 	l.parseProtos(ctx)
 	l.parseOpenAPI(ctx)
 	l.parseGoRoutes(ctx)
@@ -250,6 +254,7 @@ func (l *loader) finish() {
 	}
 	sortWorkloadFacts(repo)
 	sortDataFacts(repo)
+	l.codeEdges()
 	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)
 	l.finishDeploy()
 }

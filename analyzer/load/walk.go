@@ -219,24 +219,40 @@ func gitignored(frames []ignoreFrame, p string, isDir bool) bool {
 }
 
 // readConfined reads a regular file below the root, refusing anything that
-// is not a regular file and anything larger than limit.
+// is not a regular file and anything larger than limit. The file is opened
+// without following a final symbolic link and without blocking (a FIFO
+// never stalls the walk), then checked on the open descriptor, so nothing
+// can swap it between the check and the read.
 func readConfined(root *os.Root, p string, limit int64) ([]byte, error) {
-	fi, err := root.Lstat(p)
+	f, err := root.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, errors.New("not a regular file")
 	}
-	f, err := root.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if fi.Size() > limit {
+		return nil, fmt.Errorf("larger than the %d-byte limit", limit)
+	}
+	buf := make([]byte, fi.Size()+1) // one spare byte to see growth
+	n, err := io.ReadFull(f, buf)
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return buf[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	// The file grew after the stat: read on up to the limit.
+	rest, err := io.ReadAll(io.LimitReader(f, limit+1-int64(n)))
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
+	data := append(buf[:n], rest...)
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("larger than the %d-byte limit", limit)
 	}

@@ -21,7 +21,7 @@ var SharedGoModule = &analyzer.Rule{
 }
 
 func runSharedGoModule(pass *analyzer.Pass) error {
-	mods := pass.Repo.Deploy.Modules
+	mods := pass.Repo.GoModules
 	var owner *facts.GoModule
 	var svcs []string
 	for _, s := range pass.Repo.Services {
@@ -48,13 +48,13 @@ func runSharedGoModule(pass *analyzer.Pass) error {
 }
 
 // enclosingModule returns the module whose go.mod is nearest above dir.
-func enclosingModule(mods []facts.GoModule, dir string) *facts.GoModule {
+func enclosingModule(mods []*facts.GoModule, dir string) *facts.GoModule {
 	var best *facts.GoModule
 	bestDir := ""
-	for i, m := range mods {
+	for _, m := range mods {
 		d := strings.TrimSuffix(path.Dir(m.File), ".")
 		if (d == "" || dir == d || strings.HasPrefix(dir, d+"/")) && (best == nil || len(d) > len(bestDir)) {
-			best, bestDir = &mods[i], d
+			best, bestDir = m, d
 		}
 	}
 	return best

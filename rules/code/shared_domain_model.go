@@ -1,0 +1,142 @@
+package code
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/decouplehq/decouple/analyzer"
+	"github.com/decouplehq/decouple/analyzer/facts"
+)
+
+// SharedDomainModel reports a shared package of domain or persistence
+// models that several services compile against.
+var SharedDomainModel = &analyzer.Rule{
+	ID:       "CODE102",
+	Name:     "shared-domain-model",
+	Title:    "shared package of domain or persistence models used by several services",
+	Severity: analyzer.Warning,
+	Default:  true,
+	Doc:      sharedDomainModelDoc,
+	Run:      runSharedDomainModel,
+}
+
+// modelPackageNames are package names that say "domain model".
+var modelPackageNames = map[string]bool{
+	"model": true, "models": true, "entity": true, "entities": true, "domain": true,
+	"schema": true, "store": true, "repository": true,
+}
+
+func runSharedDomainModel(pass *analyzer.Pass) error {
+	repo := pass.Repo
+	users := sharedUsers(repo)
+	for _, p := range repo.GoPackages {
+		if p.Service != "" || p.Main || specGenerated(p) || len(users[p.Dir]) < 2 {
+			continue
+		}
+		what, at := "", p.Pos
+		switch {
+		case len(p.Models) > 0:
+			var names []string
+			tags := map[string]bool{}
+			for _, m := range p.Models {
+				names = append(names, m.Name)
+				for _, t := range m.Tags {
+					tags[t] = true
+				}
+			}
+			what = fmt.Sprintf("defines persistence models (%s with %s tags)", listNames(names, 3), strings.Join(sortedSet(tags), "/"))
+			at = p.Models[0].Pos
+		case modelPackageNames[p.Name]:
+			what = fmt.Sprintf("is a %s package", p.Name)
+		default:
+			continue
+		}
+		svcs := sortedSet(users[p.Dir])
+		var rel []analyzer.Related
+		for _, s := range svcs {
+			rel = append(rel, analyzer.Related{Pos: users[p.Dir][s], Service: s, Message: "service " + s + " depends on it here"})
+		}
+		pass.Report(analyzer.Finding{
+			Pos:     at,
+			Related: rel,
+			Message: fmt.Sprintf("shared package %q %s and is used by services %s; a change to it ships all of them together — give each service its own model and exchange data through APIs",
+				p.Dir, what, strings.Join(svcs, ", ")),
+			Entity: "shared-model:" + p.Dir,
+		})
+	}
+	return nil
+}
+
+// sharedUsers maps each shared package to the services whose packages
+// import it from production code, directly or through other shared
+// packages, with the service's import that leads to it.
+func sharedUsers(repo *facts.Repo) map[string]map[string]facts.Position {
+	users := map[string]map[string]facts.Position{}
+	reach := map[string][]string{} // shared dir → shared dirs reachable from it, itself included
+	var closure func(dir string, seen map[string]bool) []string
+	closure = func(dir string, seen map[string]bool) []string {
+		if r, ok := reach[dir]; ok {
+			return r
+		}
+		seen[dir] = true
+		out := []string{dir}
+		if p := repo.GoPackageByDir(dir); p != nil {
+			for _, imp := range p.Imports {
+				t := repo.GoPackageByDir(imp.Dir)
+				if imp.Test || t == nil || t.Service != "" || seen[t.Dir] {
+					continue
+				}
+				out = append(out, closure(t.Dir, seen)...)
+			}
+		}
+		reach[dir] = out
+		return out
+	}
+	for _, p := range repo.GoPackages {
+		if p.Service == "" {
+			continue
+		}
+		for _, imp := range p.Imports {
+			t := repo.GoPackageByDir(imp.Dir)
+			if imp.Test || t == nil || t.Service != "" {
+				continue
+			}
+			for _, d := range closure(t.Dir, map[string]bool{}) {
+				if users[d] == nil {
+					users[d] = map[string]facts.Position{}
+				}
+				if old, ok := users[d][p.Service]; !ok || imp.Pos.Less(old) {
+					users[d][p.Service] = imp.Pos
+				}
+			}
+		}
+	}
+	return users
+}
+
+func listNames(names []string, limit int) string {
+	if len(names) > limit {
+		return strings.Join(names[:limit], ", ") + fmt.Sprintf(" and %d more", len(names)-limit)
+	}
+	return strings.Join(names, ", ")
+}
+
+const sharedDomainModelDoc = `A package that belongs to no service but defines domain or persistence models
+(struct types with gorm, db, bson, sql or dynamodbav tags, or a package named model(s),
+entity/entities, domain, schema, store or repository), imported by two or more services, makes
+those services share one data model. Adding a column for one service changes the type every other
+service compiles against; usually the services also end up sharing the tables behind it. They
+can no longer change or ship on their own.
+
+Generic shared code — logging, config, errors, middleware, generated contract code — is fine and
+not reported. Services count when any of their production packages imports the model package,
+directly or through other shared packages.
+
+Example:
+
+    pkg/models/order.go:   type Order struct { ID int ` + "`gorm:\"primaryKey\"`" + ` }   // flagged
+    services/orders  imports pkg/models
+    services/billing imports pkg/models
+
+Fix: give each service its own model of the data it owns, and exchange data through the owning
+service's API (its proto or OpenAPI messages), not through a shared struct.`
