@@ -36,7 +36,9 @@ func loadDir(t testing.TB, dir string) *facts.Repo {
 	return repo
 }
 
-func posAt(f string, line, col int) facts.Position { return facts.Position{File: f, Line: line, Col: col} }
+func posAt(f string, line, col int) facts.Position {
+	return facts.Position{File: f, Line: line, Col: col}
+}
 
 func TestOpenAPIPositions(t *testing.T) {
 	dir := writeRepo(t, t.TempDir(), map[string]string{
