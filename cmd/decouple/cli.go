@@ -49,6 +49,8 @@ type env struct {
 	rules func() []*analyzer.Rule
 	// noHistory turns git history reading off (--no-history).
 	noHistory bool
+	// goLoader picks the Go import loader (--go-loader).
+	goLoader string
 }
 
 // run executes one invocation and returns the exit code.
@@ -117,6 +119,7 @@ type analysisFlags struct {
 	compare  string  // --compare: a previous JSON report (baseline.go)
 	ci       ciFlags // --baseline, --new-from-rev, --new-from-merge-base (ci.go)
 	noHist   bool
+	goLoader string
 }
 
 func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
@@ -131,6 +134,7 @@ func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
 	fl.StringVar(&f.compare, "compare", "", "a previous JSON report to compare with: score delta, new and fixed findings")
 	f.ci.register(cmd)
 	fl.BoolVar(&f.noHist, "no-history", false, "do not read git history (co-change coupling is not checked)")
+	fl.StringVar(&f.goLoader, "go-loader", load.GoLoaderParser, "how Go imports are read: parser (go/parser, runs nothing) or packages (go/packages, runs the go command offline)")
 }
 
 func (e *env) analyzeCommand(name, use, short, defaultFailOn string) *cobra.Command {
@@ -141,6 +145,10 @@ func (e *env) analyzeCommand(name, use, short, defaultFailOn string) *cobra.Comm
 		Args:  maxPathArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			e.noHistory = f.noHist
+			if err := load.CheckGoLoader(f.goLoader); err != nil {
+				return usageErr("--go-loader: %v", err)
+			}
+			e.goLoader = f.goLoader
 			return e.analyze(cmd.Context(), name, pathArg(args), &f, defaultFailOn)
 		},
 	}
@@ -253,6 +261,7 @@ func (e *env) runConfigured(ctx context.Context, path string, cfg *config.File) 
 		return nil, usageErr("%v", err)
 	}
 	opts.History.Disabled = opts.History.Disabled || e.noHistory
+	opts.GoLoader = e.goLoader
 	if ctx == nil {
 		ctx = context.Background()
 	}
