@@ -11,6 +11,9 @@ type Settings struct {
 	Code CodeSettings
 	// Versioning is how APIs are expected to carry their major version.
 	Versioning Versioning
+
+	History HistorySettings // settings_deploy.go
+	Deploy  DeploySettings
 }
 
 // DefaultSettings returns the settings used when the config says nothing.

@@ -9,6 +9,7 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/decouplehq/decouple/analyzer"
+	"github.com/decouplehq/decouple/analyzer/score"
 )
 
 // writeText writes one gcc-style line per finding,
@@ -43,6 +44,21 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 
 func writeServices(w io.Writer, r *Report, paint palette) {
 	fmt.Fprintf(w, "%s %s: %d services, %d files analysed\n\n", paint.bold("decouple report"), Clean(r.Root), len(r.Services), r.Stats.FilesAnalyzed)
+	sc := r.Score
+	if len(sc.Dimensions) > 0 {
+		fmt.Fprintf(w, "distributed-monolith index: %s (grade %s; 0 = independent services, 100 = a distributed monolith)\n",
+			paint.bold(fmt.Sprintf("%d/100", sc.Index)), sc.Grade)
+		for _, d := range append(append([]score.Dimension(nil), sc.Dimensions...), sc.MonolithInside) {
+			fmt.Fprintf(w, "  %-16s %3d/100  weight %2d  +%4.1f  %s\n", d.Name, d.Score, d.Weight, d.Points, Clean(d.Measure))
+		}
+		for _, c := range sc.Clusters[:min(1, len(sc.Clusters))] {
+			fmt.Fprintf(w, "  largest coupled cluster: %s\n", Clean(strings.Join(c.Services, ", ")))
+		}
+		for _, n := range sc.Notes {
+			fmt.Fprintf(w, "  note: %s\n", Clean(n))
+		}
+		fmt.Fprintln(w)
+	}
 	perService := map[string]int{}
 	for _, f := range r.Findings {
 		for _, s := range f.Services {

@@ -7,8 +7,9 @@ import (
 
 	"github.com/decouplehq/decouple/analyzer"
 	"github.com/decouplehq/decouple/rules/api"
-	"github.com/decouplehq/decouple/rules/data"
 	"github.com/decouplehq/decouple/rules/code"
+	"github.com/decouplehq/decouple/rules/data"
+	"github.com/decouplehq/decouple/rules/deploy"
 	"github.com/decouplehq/decouple/rules/load"
 )
 
@@ -19,6 +20,8 @@ func All() []*analyzer.Rule {
 		api.UnversionedOpenAPI, api.UnversionedProtoPackage, api.InconsistentVersioning, api.UnversionedHTTPMapping, api.UnversionedGoRoute,
 		data.SharedDatabase, data.SharedTable, data.SharedSchemaMigrations, data.SharedDatabaseServer,
 		code.CrossServiceImport, code.SharedDomainModel, code.CrossServiceProtoImport, code.ServiceCycle, code.ReplaceIntoService, code.CrossServiceTestImport,
+		deploy.HistoryUnavailable, deploy.CoChangeCoupling, deploy.JointDeploy, deploy.StartupDependency,
+		deploy.SharedReleaseVersion, deploy.SingleDeployable, deploy.SharedGoModule,
 		load.UnreadableInput,
 	}
 	all = append(all, analyzer.DriverRules()...)

@@ -34,6 +34,8 @@ type File struct {
 	Exclusions []Exclusion `yaml:"exclusions"`
 
 	Versioning Versioning `yaml:"versioning"`
+	History    History    `yaml:"history"` // history.go
+	Deploy     Deploy     `yaml:"deploy"`
 
 	// Path is where the file was read from ("" for the defaults).
 	Path string `yaml:"-"`
@@ -185,6 +187,12 @@ func (f *File) problems(root *yaml.Node) []*Error {
 			add(line("versioning"), "%s", err)
 		}
 	}
+	if err := f.validateDeploy(top); err != nil {
+		var ce *Error
+		if errors.As(err, &ce) {
+			out = append(out, ce)
+		}
+	}
 	names := map[string]bool{}
 	for i, s := range f.Services {
 		l := f.ServiceLine(i)
@@ -248,6 +256,7 @@ func (f *File) Policy(presets map[string][]string) (analyzer.Policy, error) {
 	}
 	p.Settings.Code = f.codeSettings()
 	p.Settings.Versioning = f.Versioning.settings()
+	f.applyDeploySettings(p.Settings)
 	if len(f.Rules.Severity) > 0 {
 		p.Severity = map[string]analyzer.Severity{}
 		for k, v := range f.Rules.Severity {
@@ -281,6 +290,7 @@ func yamlError(name string, err error) error {
 	msg = strings.Replace(msg, "not found in type config.RulesConfig", "is not a key of rules", 1)
 	msg = strings.Replace(msg, "not found in type config.Service", "is not a key of a service", 1)
 	msg = strings.Replace(msg, "not found in type config.Versioning", "is not a key of versioning", 1)
+	msg = strings.Replace(msg, "not found in type config.History", "is not a key of history", 1)
 	return &Error{File: name, Line: line, Msg: msg}
 }
 
@@ -308,6 +318,7 @@ func get(n *yaml.Node, key string) *yaml.Node {
 // relative to the config file's directory.
 func (f *File) ApplyLoad(opts *load.Options, root string) error {
 	opts.Exclude = append(opts.Exclude, f.Exclude...)
+	f.applyHistory(opts)
 	if len(f.Services) == 0 {
 		return nil
 	}

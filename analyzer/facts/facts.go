@@ -83,6 +83,11 @@ type Repo struct {
 	DatastoreEdges []*DatastoreEdge
 	Tables         []*TableRef
 	Migrations     []*MigrationDir
+
+	// History is the git history window; Deploy the CI, image-tag,
+	// bundling and start-up observations (deploy.go).
+	History History
+	Deploy  Deploy
 }
 
 // Service is one deployable unit of the repository.

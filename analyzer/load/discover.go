@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/decouplehq/decouple/analyzer/facts"
 )
 
@@ -78,7 +80,7 @@ var genericDirs = map[string]bool{
 var nonServiceFolders = map[string]bool{
 	"tools": true, "hack": true, "scripts": true, "test": true, "tests": true, "e2e": true, "examples": true,
 	"example": true, "docs": true, "docker": true, "build": true, "deploy": true, "deployments": true,
-	"ci": true, ".github": true, "images": true, "dockerfiles": true, "testdata": true,
+	"ci": true, ".github": true, "images": true, "dockerfiles": true, "dockers": true, "testdata": true,
 }
 
 // inNonServiceFolder reports whether dir lies below a tooling, test or
@@ -183,9 +185,11 @@ func (l *loader) cmdServices(dirs map[string]bool) []candidate {
 		}
 		name := path.Base(d)
 		c := candidate{name: name, root: d, reason: "main package " + d + "/", decl: l.declIn(d)}
-		for _, extra := range []string{"internal/" + name, "pkg/" + name} {
-			if dirs[extra] {
-				c.extra = append(c.extra, extra)
+		for _, n := range nameForms(name) {
+			for _, extra := range []string{"internal/" + n, "pkg/" + n} {
+				if dirs[extra] && !contains(c.extra, extra) {
+					c.extra = append(c.extra, extra)
+				}
 			}
 		}
 		out = append(out, c)
@@ -193,10 +197,28 @@ func (l *loader) cmdServices(dirs map[string]bool) []candidate {
 	return out
 }
 
+// nameForms returns a service name and, when it ends in a service suffix,
+// its stem: order-service owns pkg/order as well as pkg/order-service.
+func nameForms(name string) []string {
+	forms := []string{name}
+	for _, suffix := range []string{"-service", "_service", "-svc", "_svc", "service", "svc"} {
+		if stem := strings.TrimSuffix(name, suffix); stem != name && stem != "" {
+			return append(forms, stem)
+		}
+	}
+	return forms
+}
+
 // composeServices: compose services with a build context.
 func (l *loader) composeServices() []candidate {
 	var out []candidate
 	for _, d := range l.docsOf(docCompose) {
+		// A build context shared by several compose services (one image
+		// built many ways, or the whole repository) belongs to none of them.
+		contexts := map[string]int{}
+		for _, kv := range pairs(get(d.root, "services")) {
+			contexts[composeContext(d, kv[1])]++
+		}
 		for _, kv := range pairs(get(d.root, "services")) {
 			b := get(kv[1], "build")
 			ctx := scalar(b)
@@ -208,8 +230,8 @@ func (l *loader) composeServices() []candidate {
 				IsDatastoreImage(name) || isInfraImage(name) || isInfraImage(scalar(get(kv[1], "image"))) {
 				continue
 			}
-			root := cleanDir(path.Join(path.Dir(d.in.path), ctx))
-			if root == "" || strings.HasPrefix(root, "../") || root == ".." {
+			root := composeContext(d, kv[1])
+			if contexts[root] > 1 {
 				root = ""
 			}
 			out = append(out, candidate{name: name, root: root, byPrefix: true,
@@ -218,6 +240,24 @@ func (l *loader) composeServices() []candidate {
 		}
 	}
 	return out
+}
+
+// composeContext returns a compose service's build context as a
+// repo-relative directory, or "" when it has none inside the repository.
+func composeContext(d *yamlDoc, svc *yaml.Node) string {
+	b := get(svc, "build")
+	ctx := scalar(b)
+	if ctx == "" {
+		ctx = scalar(get(b, "context"))
+	}
+	if ctx == "" || strings.Contains(ctx, "://") {
+		return ""
+	}
+	root := cleanDir(path.Join(path.Dir(d.in.path), ctx))
+	if strings.HasPrefix(root, "../") || root == ".." {
+		return ""
+	}
+	return root
 }
 
 // kubernetesServices: Deployments and StatefulSets whose containers do not

@@ -45,6 +45,8 @@ type Options struct {
 	// GoLoader picks how Go packages are read: GoLoaderParser ("" too) or
 	// GoLoaderPackages (see gocode.go).
 	GoLoader string
+	// History steers the reading of git history (history.go).
+	History HistoryOptions
 }
 
 // ServiceDecl is a service declared in the config.
@@ -237,6 +239,7 @@ func (l *loader) parse(ctx context.Context) {
 	l.scanSuppressions(ctx)
 	l.parseWorkloads(ctx)
 	l.parseDatastores(ctx)
+	l.parseDeploy(ctx)
 }
 
 // finish attributes files to services and puts every list in its stable order.
@@ -268,6 +271,7 @@ func (l *loader) finish() {
 	sortDataFacts(repo)
 	l.codeEdges()
 	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)
+	l.finishDeploy()
 }
 
 // serviceOf is repo.ServiceOf through the index built after discovery.

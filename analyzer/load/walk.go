@@ -53,6 +53,8 @@ func kindOf(name string) string {
 		return kindMakefile
 	case lower == ".env" || strings.HasPrefix(lower, ".env.") || strings.HasSuffix(lower, ".env"):
 		return kindEnv
+	case deployKindOf(lower) != "":
+		return deployKindOf(lower) // deployfiles.go
 	}
 	switch path.Ext(lower) {
 	case ".proto":

@@ -47,6 +47,10 @@ type env struct {
 	getenv         func(string) string
 	// rules returns the rule catalogue (rules.All, or a test's own).
 	rules func() []*analyzer.Rule
+	// noHistory turns git history reading off (--no-history).
+	noHistory bool
+	// goLoader picks the Go import loader (--go-loader).
+	goLoader string
 }
 
 // run executes one invocation and returns the exit code.
@@ -114,7 +118,9 @@ type analysisFlags struct {
 	timeout  time.Duration
 	compare  string  // --compare: a previous JSON report (baseline.go)
 	ci       ciFlags // --baseline, --new-from-rev, --new-from-merge-base (ci.go)
-	stats    bool    // --stats: phase timings on stderr (stats.go)
+	noHist   bool
+	goLoader string
+	stats    bool // --stats: phase timings on stderr (stats.go)
 }
 
 func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
@@ -128,6 +134,8 @@ func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "stop after this long and write a partial report (exit 3)")
 	fl.StringVar(&f.compare, "compare", "", "a previous JSON report to compare with: score delta, new and fixed findings")
 	f.ci.register(cmd)
+	fl.BoolVar(&f.noHist, "no-history", false, "do not read git history (co-change coupling is not checked)")
+	fl.StringVar(&f.goLoader, "go-loader", load.GoLoaderParser, "how Go imports are read: parser (go/parser, runs nothing) or packages (go/packages, runs the go command offline)")
 	fl.BoolVar(&f.stats, "stats", false, "print the time of each phase (walk+read, classify, discover, parsers, rules, render) to stderr")
 }
 
@@ -138,6 +146,11 @@ func (e *env) analyzeCommand(name, use, short, defaultFailOn string) *cobra.Comm
 		Short: short,
 		Args:  maxPathArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			e.noHistory = f.noHist
+			if err := load.CheckGoLoader(f.goLoader); err != nil {
+				return usageErr("--go-loader: %v", err)
+			}
+			e.goLoader = f.goLoader
 			return e.analyze(cmd.Context(), name, pathArg(args), &f, defaultFailOn)
 		},
 	}
@@ -255,6 +268,8 @@ func (e *env) runConfigured(ctx context.Context, path string, cfg *config.File) 
 	if err := cfg.ApplyLoad(&opts, path); err != nil {
 		return nil, usageErr("%v", err)
 	}
+	opts.History.Disabled = opts.History.Disabled || e.noHistory
+	opts.GoLoader = e.goLoader
 	if ctx == nil {
 		ctx = context.Background()
 	}

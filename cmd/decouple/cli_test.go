@@ -42,12 +42,14 @@ func TestExitCodes(t *testing.T) {
 		{"unknown flag", []string{"check", "--no-such-flag", demo}, 2, "unknown flag"},
 		{"bad fail-on", []string{"check", "--fail-on", "sometimes", demo}, 2, "fail_on"},
 		{"bad format", []string{"check", "--format", "yaml", demo}, 2, "unknown format"},
+		{"bad go loader", []string{"check", "--go-loader", "guess", demo}, 2, "--go-loader: unknown Go loader"},
+		{"packages go loader", []string{"check", "--go-loader", "packages", demo}, 1, "CODE101 cross-service-import"},
 		{"two stdout formats", []string{"check", "-f", "text", "-f", "json", demo}, 2, "write to stdout"},
 		{"missing path", []string{"check", filepath.Join(dir, "nope")}, 2, "not a directory"},
 		{"unknown config key", []string{"check", dir}, 2, ".decouple.yaml:2: field unknown_key is not a config key"},
 		{"unknown rule", []string{"explain", "NOPE999"}, 2, "no rule"},
 		{"explain", []string{"explain", "unversioned-proto-package"}, 0, "PACKAGE_VERSION_SUFFIX"},
-		{"rules", []string{"rules"}, 0, "API102   unversioned-proto-package"},
+		{"rules", []string{"rules"}, 0, "unversioned-proto-package"},
 		{"version", []string{"version"}, 0, "decouple devel"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

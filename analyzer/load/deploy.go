@@ -1,0 +1,387 @@
+package load
+
+import (
+	"context"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/decouplehq/decouple/analyzer/facts"
+)
+
+// parseDeploy reads the deploy-side inputs: git history (in the background,
+// as it runs a child process), CI pipelines, Dockerfiles, process managers
+// and release-version sources.
+func (l *loader) parseDeploy(ctx context.Context) {
+	defer l.stats.parser("deploy", time.Now())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		l.guard(".git", func() { l.readHistory(ctx) })
+	}()
+	defer wg.Wait()
+	defer func() {
+		if p := recover(); p != nil {
+			l.problem(".", 0, 0, "reading deploy facts crashed: %v", p)
+		}
+	}()
+	ix := l.deployIndex()
+	l.parseCI(ix)
+	l.parseDeployFiles(ctx, ix)
+	l.repo.Deploy.ImageTags = append(l.repo.Deploy.ImageTags, l.workloadTags()...)
+	l.repo.Deploy.Waits = append(l.repo.Deploy.Waits, l.workloadWaits()...)
+}
+
+// deployIndex is what CI steps are resolved against: the repository's
+// compose files, charts, kustomizations, skaffold configs and Makefiles.
+type deployIndex struct {
+	l            *loader
+	composeFiles []*composeFile
+	charts       map[string]*chart // by directory
+	kustomize    map[string]*yamlDoc
+	skaffold     map[string][]*yamlDoc // the config documents of each file
+	makefiles    []*makefile
+	makeByPath   map[string]*makefile
+	makeMemo     map[string][]facts.CIStep
+	dirs         map[string]bool
+	// versionTags are image tags that CI steps and recipes read from a
+	// VERSION file.
+	versionTags []facts.ImageTag
+}
+
+type composeFile struct {
+	path, dir string
+	services  []composeService
+}
+
+type composeService struct {
+	name    string
+	service string // the repo service it runs, "" for none
+}
+
+type chart struct {
+	dir, name string
+	deps      []string
+}
+
+func (l *loader) deployIndex() *deployIndex {
+	ix := &deployIndex{l: l, charts: map[string]*chart{}, kustomize: map[string]*yamlDoc{},
+		skaffold: map[string][]*yamlDoc{}, makeByPath: map[string]*makefile{}, makeMemo: map[string][]facts.CIStep{}}
+	for _, d := range l.docs {
+		base := strings.ToLower(path.Base(d.in.path))
+		dir := cleanDir(path.Dir(d.in.path))
+		switch {
+		case d.kind == docCompose:
+			cf := &composeFile{path: d.in.path, dir: dir}
+			for _, kv := range pairs(get(d.root, "services")) {
+				cf.services = append(cf.services, composeService{name: kv[0].Value, service: ix.composeServiceOf(d, kv[0].Value, kv[1])})
+			}
+			ix.composeFiles = append(ix.composeFiles, cf)
+		case base == "chart.yaml" || base == "chart.yml":
+			c := &chart{dir: dir, name: scalar(get(d.root, "name"))}
+			for _, dep := range items(get(d.root, "dependencies")) {
+				name := scalar(get(dep, "alias"))
+				if name == "" {
+					name = scalar(get(dep, "name"))
+				}
+				c.deps = append(c.deps, name)
+			}
+			ix.charts[dir] = c
+		case base == "kustomization.yaml" || base == "kustomization.yml":
+			ix.kustomize[dir] = d
+		case strings.HasPrefix(base, "skaffold") && strings.HasPrefix(scalar(get(d.root, "apiVersion")), "skaffold/"):
+			ix.skaffold[d.in.path] = append(ix.skaffold[d.in.path], d)
+		}
+	}
+	for _, in := range l.inputs {
+		if in.kind == kindMakefile {
+			l.guard(in.path, func() {
+				mf := parseMakefile(in)
+				ix.makefiles = append(ix.makefiles, mf)
+				ix.makeByPath[in.path] = mf
+			})
+		}
+	}
+	return ix
+}
+
+// composeServiceOf names the repo service a compose service runs: one of
+// the same name, the owner of its build context, or the service its image
+// is named after.
+func (ix *deployIndex) composeServiceOf(d *yamlDoc, name string, svc *yaml.Node) string {
+	if s := ix.service(name); s != "" {
+		return s
+	}
+	b := get(svc, "build")
+	ctx := scalar(b)
+	if ctx == "" {
+		ctx = scalar(get(b, "context"))
+	}
+	if ctx != "" {
+		if s := ix.l.repo.ServiceOf(joinDir(path.Dir(d.in.path), ctx)); s != "" {
+			return s
+		}
+	}
+	return ix.imageService(scalar(get(svc, "image")))
+}
+
+// compose reads "docker compose [-f file] verb [service...]".
+func (ix *deployIndex) compose(args []string, dir string) (verb string, names []string, refs []facts.ServiceRef) {
+	files := flagValues(args, "-f", "--file")
+	var rest []string
+	skip := false
+	for _, a := range args {
+		switch {
+		case skip:
+			skip = false
+		case a == "-f" || a == "--file" || a == "-p" || a == "--project-name" || a == "--profile" || a == "--env-file":
+			skip = true
+		case strings.HasPrefix(a, "-"):
+		default:
+			rest = append(rest, a)
+		}
+	}
+	if len(rest) == 0 {
+		return "", nil, nil
+	}
+	switch rest[0] {
+	case "up", "start", "restart", "create", "run":
+		verb = facts.VerbDeploy
+	case "build":
+		verb = facts.VerbBuild
+	case "push":
+		verb = facts.VerbPush
+	default:
+		return "", nil, nil
+	}
+	var cfs []*composeFile
+	for _, f := range files {
+		for _, cf := range ix.composeFiles {
+			if cf.path == joinDir(dir, f) {
+				cfs = append(cfs, cf)
+			}
+		}
+	}
+	if len(files) == 0 {
+		for _, name := range []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"} {
+			for _, cf := range ix.composeFiles {
+				if len(cfs) == 0 && cf.path == joinDir(dir, name) {
+					cfs = append(cfs, cf)
+				}
+			}
+		}
+	}
+	selected := rest[1:]
+	if rest[0] == "run" && len(selected) > 1 {
+		selected = selected[:1]
+	}
+	for _, cf := range cfs {
+		for _, s := range cf.services {
+			if s.service == "" || (len(selected) > 0 && !contains(selected, s.name)) {
+				continue
+			}
+			refs = appendRef(refs, facts.ServiceRef{Service: s.service, How: "compose", Text: s.name})
+		}
+	}
+	return verb, nil, refs
+}
+
+// kubectlRefs resolves -f files or folders and -k kustomizations to the
+// services whose manifests they apply.
+func (ix *deployIndex) kubectlRefs(args []string, dir string) []facts.ServiceRef {
+	var refs []facts.ServiceRef
+	recursive := hasFlag(args, "-R") || hasFlag(args, "--recursive")
+	for _, f := range flagValues(args, "-f", "--filename") {
+		p := joinDir(dir, f)
+		if p == "" && f != "." && f != "./" {
+			continue
+		}
+		if ix.kustomize[p] != nil {
+			refs = append(refs, ix.kustomizeRefs(p, 0)...)
+			continue
+		}
+		refs = append(refs, ix.manifestRefs(p, recursive, f)...)
+	}
+	for _, k := range flagValues(args, "-k", "--kustomize") {
+		refs = append(refs, ix.kustomizeRefs(joinDir(dir, k), 0)...)
+	}
+	return refs
+}
+
+// manifestRefs returns the services of the Kubernetes manifests in a file,
+// or in a folder (and below it when recursive).
+func (ix *deployIndex) manifestRefs(p string, recursive bool, text string) []facts.ServiceRef {
+	var refs []facts.ServiceRef
+	for _, d := range ix.l.docs {
+		if d.kind != docKubernetes {
+			continue
+		}
+		dp := d.in.path
+		dir := cleanDir(path.Dir(dp))
+		if dp != p && dir != p && (!recursive || (p != "" && !strings.HasPrefix(dp, p+"/"))) {
+			continue
+		}
+		if s := ix.manifestService(d); s != "" {
+			refs = appendRef(refs, facts.ServiceRef{Service: s, How: "manifests", Text: text})
+		}
+	}
+	return refs
+}
+
+// manifestService names the repo service a manifest deploys.
+func (ix *deployIndex) manifestService(d *yamlDoc) string {
+	switch scalar(get(d.root, "kind")) {
+	case "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service", "Rollout":
+		if s := ix.service(scalar(getPath(d.root, "metadata", "name"))); s != "" {
+			return s
+		}
+		for _, c := range items(getPath(d.root, "spec", "template", "spec", "containers")) {
+			if s := ix.imageService(scalar(get(c, "image"))); s != "" {
+				return s
+			}
+		}
+		return ix.l.repo.ServiceOf(d.in.path)
+	}
+	return ""
+}
+
+// kustomizeRefs follows a kustomization's resources to the services they
+// deploy.
+func (ix *deployIndex) kustomizeRefs(dir string, depth int) []facts.ServiceRef {
+	k := ix.kustomize[dir]
+	if k == nil || depth > 8 {
+		return ix.manifestRefs(dir, false, dir)
+	}
+	var refs []facts.ServiceRef
+	for _, key := range []string{"resources", "bases"} {
+		for _, r := range items(get(k.root, key)) {
+			p := joinDir(dir, scalar(r))
+			if p == "" {
+				continue
+			}
+			for _, ref := range ix.kustomizeRefs(p, depth+1) {
+				refs = appendRef(refs, ref)
+			}
+		}
+	}
+	for _, img := range items(get(k.root, "images")) {
+		if s := ix.service(path.Base(scalar(get(img, "name")))); s != "" {
+			refs = appendRef(refs, facts.ServiceRef{Service: s, How: "manifests", Text: dir})
+		}
+	}
+	for i := range refs {
+		refs[i].Text = dir
+	}
+	return refs
+}
+
+// chartRefs returns the services a chart deploys: itself, or for an
+// umbrella chart, its dependencies and subcharts.
+func (ix *deployIndex) chartRefs(dir string) []facts.ServiceRef {
+	c := ix.charts[dir]
+	if c == nil {
+		return nil
+	}
+	var refs []facts.ServiceRef
+	add := func(name string) {
+		if s := ix.service(name); s != "" {
+			refs = appendRef(refs, facts.ServiceRef{Service: s, How: "chart", Text: dir})
+		}
+	}
+	add(c.name)
+	for _, d := range c.deps {
+		add(d)
+	}
+	for _, sub := range sortedKeys(ix.charts) {
+		if path.Dir(sub) == dir+"/charts" {
+			add(ix.charts[sub].name)
+		}
+	}
+	return refs
+}
+
+// skaffoldRefs returns the services a skaffold config builds and deploys.
+// Modules, when given, select configs by name (skaffold -m).
+func (ix *deployIndex) skaffoldRefs(file, dir string, modules []string) []facts.ServiceRef {
+	if file == "" {
+		file = "skaffold.yaml"
+	}
+	var refs []facts.ServiceRef
+	for _, d := range ix.skaffoldConfigs(joinDir(dir, file), nil, map[string]bool{}) {
+		if len(modules) > 0 && !contains(modules, scalar(getPath(d.root, "metadata", "name"))) {
+			continue
+		}
+		for _, s := range skaffoldArtifacts(ix, d) {
+			refs = appendRef(refs, facts.ServiceRef{Service: s.service, How: "skaffold", Text: s.image})
+		}
+	}
+	return refs
+}
+
+// skaffoldConfigs returns the config documents of a skaffold file (only
+// those named, when names are given) and, through requires:, of the files
+// they depend on.
+func (ix *deployIndex) skaffoldConfigs(file string, names []string, seen map[string]bool) []*yamlDoc {
+	var out []*yamlDoc
+	for _, d := range ix.skaffold[file] {
+		name := scalar(getPath(d.root, "metadata", "name"))
+		key := file + "\x00" + name
+		if seen[key] || (len(names) > 0 && !contains(names, name)) {
+			continue
+		}
+		seen[key] = true
+		out = append(out, d)
+		for _, r := range items(get(d.root, "requires")) {
+			p := scalar(get(r, "path"))
+			if p == "" {
+				continue
+			}
+			var want []string
+			for _, c := range items(get(r, "configs")) {
+				want = append(want, scalar(c))
+			}
+			req := joinDir(path.Dir(file), p)
+			if ix.skaffold[req] == nil {
+				req = joinDir(req, "skaffold.yaml")
+			}
+			out = append(out, ix.skaffoldConfigs(req, want, seen)...)
+		}
+	}
+	return out
+}
+
+type skaffoldArtifact struct {
+	image, service string
+	pos            facts.Position
+}
+
+func skaffoldArtifacts(ix *deployIndex, d *yamlDoc) []skaffoldArtifact {
+	var out []skaffoldArtifact
+	for _, a := range items(getPath(d.root, "build", "artifacts")) {
+		img := get(a, "image")
+		s := ix.service(path.Base(scalar(img)))
+		if ctx := scalar(get(a, "context")); s == "" && ctx != "" {
+			s = ix.l.repo.ServiceOf(joinDir(path.Dir(d.in.path), ctx))
+		}
+		if s != "" {
+			out = append(out, skaffoldArtifact{image: scalar(img), service: s, pos: nodePos(d.in.path, img)})
+		}
+	}
+	return out
+}
+
+// finishDeploy derives the facts that need every other parser's output
+// (workloads) and sorts the deploy facts.
+func (l *loader) finishDeploy() {
+	d := &l.repo.Deploy
+	sortCIJobs(d.CIJobs)
+	sort.SliceStable(d.ImageTags, func(i, j int) bool { return d.ImageTags[i].Pos.Less(d.ImageTags[j].Pos) })
+	sort.SliceStable(d.Bundles, func(i, j int) bool { return d.Bundles[i].Pos.Less(d.Bundles[j].Pos) })
+	sort.SliceStable(d.Waits, func(i, j int) bool { return d.Waits[i].Pos.Less(d.Waits[j].Pos) })
+	l.guard(".", func() { d.Edges = l.lockstepEdges() })
+}

@@ -1,0 +1,143 @@
+package deploy
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/decouplehq/decouple/analyzer"
+	"github.com/decouplehq/decouple/analyzer/facts"
+)
+
+// JointDeploy reports CI jobs that build, push or deploy several services
+// in one run, and needs: chains that order one service's deploy after
+// another's.
+var JointDeploy = &analyzer.Rule{
+	ID:       "DEPLOY102",
+	Name:     "joint-deploy",
+	Title:    "one CI job ships several services, or orders one service's deploy after another's",
+	Severity: analyzer.Warning,
+	Default:  true,
+	Doc:      jointDeployDoc,
+	Run:      runJointDeploy,
+}
+
+var verbWords = map[string]string{facts.VerbBuild: "builds", facts.VerbPush: "pushes", facts.VerbDeploy: "deploys"}
+
+func runJointDeploy(pass *analyzer.Pass) error {
+	jobs := pass.Repo.Deploy.CIJobs
+	for _, j := range jobs {
+		if j.System == facts.CIMake && facts.VerbRank(j.Verb) < facts.VerbRank(facts.VerbPush) {
+			continue // a local build-everything target is not a release
+		}
+		var worst []string
+		for _, svcs := range j.LegServices(facts.VerbBuild) {
+			if len(svcs) > len(worst) || (len(svcs) == len(worst) && strings.Join(svcs, ",") < strings.Join(worst, ",")) {
+				worst = svcs
+			}
+		}
+		if len(worst) < 2 {
+			continue
+		}
+		var rel []analyzer.Related
+		for _, svc := range worst {
+			if st, r, ok := strongestRef(j, svc); ok {
+				rel = append(rel, analyzer.Related{Pos: st.Pos, Service: svc, Message: fmt.Sprintf("%s %s (%s %s)", verbWords[st.Verb], svc, r.How, r.Text)})
+			}
+		}
+		var tools []string
+		for _, st := range j.Steps {
+			if st.Verb != "" && st.Tool != "" && !contains(tools, st.Tool) {
+				for _, r := range st.Refs {
+					if contains(worst, r.Service) && !contains(tools, st.Tool) {
+						tools = append(tools, st.Tool)
+					}
+				}
+			}
+		}
+		pass.Report(analyzer.Finding{
+			Pos: j.Pos, Services: worst, Related: rel,
+			Message: fmt.Sprintf("%s %q %s %d services in one run: %s (%s)", jobWord(j), j.Name, verbWords[j.Verb],
+				len(worst), strings.Join(worst, ", "), strings.Join(tools, ", ")),
+			Entity: "joint:" + j.File + "\x00" + j.Name,
+		})
+	}
+	reportDeployOrder(pass, jobs)
+	return nil
+}
+
+// reportDeployOrder flags a job deploying some services that needs,
+// directly or through other jobs, a job deploying other services.
+func reportDeployOrder(pass *analyzer.Pass, jobs []*facts.CIJob) {
+	byName := map[string]*facts.CIJob{}
+	for _, j := range jobs {
+		byName[j.File+"\x00"+j.Name] = j
+	}
+	deployed := func(j *facts.CIJob) []string { return union(j.LegServices(facts.VerbDeploy)) }
+	for _, j := range jobs {
+		mine := deployed(j)
+		if len(mine) == 0 {
+			continue
+		}
+		reported := map[string]bool{}
+		for _, n := range j.Needs {
+			seen := map[string]bool{}
+			queue := []string{n.Job}
+			for len(queue) > 0 {
+				name := queue[0]
+				queue = queue[1:]
+				dep := byName[j.File+"\x00"+name]
+				if dep == nil || seen[name] || dep == j {
+					continue
+				}
+				seen[name] = true
+				for _, nn := range dep.Needs {
+					queue = append(queue, nn.Job)
+				}
+				theirs := deployed(dep)
+				if len(theirs) == 0 || overlaps(mine, theirs) || reported[dep.Name] {
+					continue
+				}
+				reported[dep.Name] = true
+				rel := []analyzer.Related{{Pos: dep.Pos, Service: theirs[0], Message: fmt.Sprintf("%q deploys %s", dep.Name, strings.Join(theirs, ", "))}}
+				pass.Report(analyzer.Finding{
+					Pos: n.Pos, Services: append(append([]string(nil), mine...), theirs...), Related: rel,
+					Message: fmt.Sprintf("%s %q deploys %s only after %q has deployed %s (needs %s)", jobWord(j), j.Name,
+						strings.Join(mine, ", "), dep.Name, strings.Join(theirs, ", "), n.Job),
+					Entity: "order:" + j.File + "\x00" + j.Name + "\x00" + dep.Name,
+				})
+			}
+		}
+	}
+}
+
+func jobWord(j *facts.CIJob) string {
+	switch j.System {
+	case facts.CIMake:
+		return "make target"
+	case facts.CICloudBuild:
+		return "cloud build"
+	}
+	return "job"
+}
+
+const jointDeployDoc = `A CI job that builds, pushes or deploys several services in one run ships them
+as one release: none of them can go out alone, a failure in one blocks the others, and a
+rollback takes them all back. The services are a distributed monolith at release time.
+
+Read from GitHub Actions workflows, GitLab CI, Cloud Build configs and Makefile targets (push
+and deploy targets only; a local "build everything" target is not a release). A step names a
+service through its directory, its image, its chart, its compose service, the manifests in a
+folder applied with kubectl, a skaffold artifact, or a make target that does. ` + "`docker compose up`" + `
+without service names starts every service of the file; ` + "`helm upgrade`" + ` of an umbrella chart
+deploys its dependencies. A matrix job whose legs each ship one service is independent and
+is not flagged. A job that deploys one service and needs (directly or through other jobs) a
+job deploying another is flagged too: one deploy is ordered after the other.
+
+Example:
+
+    deploy:
+      steps:
+        - run: docker compose -f deploy/compose.yaml up -d    # orders, billing, users at once
+
+Fix: give every service its own pipeline or matrix leg, triggered by changes to its own
+directory, and make services tolerate each other's versions instead of ordering deploys.`

@@ -1,0 +1,76 @@
+package deploy
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/decouplehq/decouple/analyzer"
+)
+
+// SingleDeployable reports several services built into or started from one
+// image, container or process-manager config.
+var SingleDeployable = &analyzer.Rule{
+	ID:       "DEPLOY105",
+	Name:     "single-deployable",
+	Title:    "several services are built into or run from one deployable",
+	Severity: analyzer.Error,
+	Default:  true,
+	Doc:      singleDeployableDoc,
+	Run:      runSingleDeployable,
+}
+
+var bundleWords = map[string]string{
+	"dockerfile": "the image built from", "supervisord": "the supervisord config", "modd": "the modd config", "procfile": "the Procfile",
+}
+
+func runSingleDeployable(pass *analyzer.Pass) error {
+	for _, b := range pass.Repo.Deploy.Bundles {
+		var svcs, evidence []string
+		var rel []analyzer.Related
+		for _, m := range b.Members {
+			if m.How == "copy" && b.Manager == "" {
+				continue // copying sources (protos, a client) is not running them
+			}
+			if !contains(svcs, m.Service) {
+				svcs = append(svcs, m.Service)
+				evidence = append(evidence, m.How+" "+m.Text)
+				rel = append(rel, analyzer.Related{Pos: m.Pos, Service: m.Service, Message: m.How + " " + m.Service})
+			}
+		}
+		if len(svcs) < 2 {
+			continue
+		}
+		sort.Strings(svcs)
+		under := ""
+		if b.Manager != "" && b.Kind == "dockerfile" {
+			under = " under " + b.Manager
+		}
+		pass.Report(analyzer.Finding{
+			Pos: b.Pos, Services: svcs, Related: rel,
+			Message: fmt.Sprintf("%s %s runs %d services%s: %s (%s)", bundleWords[b.Kind], b.File, len(svcs), under,
+				strings.Join(svcs, ", "), strings.Join(evidence, "; ")),
+			Entity: "bundle:" + b.File,
+		})
+	}
+	return nil
+}
+
+const singleDeployableDoc = `Services built into one binary or image, or run side by side in one container
+by a process manager, are one deployable: they ship, scale, restart and fail together, whatever
+the repository layout says. The split into services is then only in the source tree.
+
+Flagged: a Dockerfile that compiles or starts several services (go build of several
+services' commands, a CMD/ENTRYPOINT naming them, or a process manager started in an image
+that copies several services); a supervisord, modd or Procfile config that runs several
+services' programs. Copying another service's sources (generated clients, protos) into an
+image is not flagged.
+
+Example:
+
+    COPY cmd/orders cmd/orders
+    COPY cmd/billing cmd/billing
+    RUN go build -o /bin/orders ./cmd/orders && go build -o /bin/billing ./cmd/billing
+    CMD ["sh", "-c", "/bin/orders & /bin/billing"]     # flagged
+
+Fix: one image per service, each with its own entry point, deployed as its own workload.`
