@@ -138,6 +138,7 @@ func benchParsers(l *loader) []benchParser {
 			r.GoModules, r.GoWorks, r.GoPackages, r.CompositionRoots, r.CodeEdges = nil, nil, nil, nil, nil
 		}},
 		{"parse:workloads", l.parseWorkloads, func() { l.work, l.repo.Workloads, l.repo.KubeServices = nil, nil, nil }},
+		{"parse:deploy", l.parseDeploy, func() { l.repo.History, l.repo.Deploy = facts.History{}, facts.Deploy{} }},
 		{"parse:datastores", l.parseDatastores, func() {
 			r := l.repo
 			r.DatastoreRefs, r.Datastores, r.DatastoreEdges, r.Tables, r.Migrations = nil, nil, nil, nil, nil
