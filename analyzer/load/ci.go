@@ -491,7 +491,7 @@ func (ix *deployIndex) tokenRefs(tok, dir string) []facts.ServiceRef {
 	}
 	var out []facts.ServiceRef
 	if p := joinDir(dir, tok); p != "" && !strings.Contains(tok, ":") {
-		if s := ix.l.repo.ServiceOf(p); s != "" {
+		if s := ix.l.serviceOf(p); s != "" {
 			out = append(out, facts.ServiceRef{Service: s, How: "dir", Text: tok})
 			return out
 		}

@@ -52,6 +52,15 @@ type deployIndex struct {
 	// versionTags are image tags that CI steps and recipes read from a
 	// VERSION file.
 	versionTags []facts.ImageTag
+	// kube are the Kubernetes documents with their directories, and the
+	// indexes of those in each file and directory (manifestRefs).
+	kube                  []kubeDoc
+	kubeByPath, kubeByDir map[string][]int
+}
+
+type kubeDoc struct {
+	d   *yamlDoc
+	dir string
 }
 
 type composeFile struct {
@@ -72,9 +81,15 @@ type chart struct {
 func (l *loader) deployIndex() *deployIndex {
 	ix := &deployIndex{l: l, charts: map[string]*chart{}, kustomize: map[string]*yamlDoc{},
 		skaffold: map[string][]*yamlDoc{}, makeByPath: map[string]*makefile{}, makeMemo: map[string][]facts.CIStep{}}
+	ix.kubeByPath, ix.kubeByDir = map[string][]int{}, map[string][]int{}
 	for _, d := range l.docs {
 		base := strings.ToLower(path.Base(d.in.path))
 		dir := cleanDir(path.Dir(d.in.path))
+		if d.kind == docKubernetes {
+			ix.kubeByPath[d.in.path] = append(ix.kubeByPath[d.in.path], len(ix.kube))
+			ix.kubeByDir[dir] = append(ix.kubeByDir[dir], len(ix.kube))
+			ix.kube = append(ix.kube, kubeDoc{d: d, dir: dir})
+		}
 		switch {
 		case d.kind == docCompose:
 			cf := &composeFile{path: d.in.path, dir: dir}
@@ -123,7 +138,7 @@ func (ix *deployIndex) composeServiceOf(d *yamlDoc, name string, svc *yaml.Node)
 		ctx = scalar(get(b, "context"))
 	}
 	if ctx != "" {
-		if s := ix.l.repo.ServiceOf(joinDir(path.Dir(d.in.path), ctx)); s != "" {
+		if s := ix.l.serviceOf(joinDir(path.Dir(d.in.path), ctx)); s != "" {
 			return s
 		}
 	}
@@ -217,18 +232,36 @@ func (ix *deployIndex) kubectlRefs(args []string, dir string) []facts.ServiceRef
 // or in a folder (and below it when recursive).
 func (ix *deployIndex) manifestRefs(p string, recursive bool, text string) []facts.ServiceRef {
 	var refs []facts.ServiceRef
-	for _, d := range ix.l.docs {
-		if d.kind != docKubernetes {
-			continue
-		}
-		dp := d.in.path
-		dir := cleanDir(path.Dir(dp))
-		if dp != p && dir != p && (!recursive || (p != "" && !strings.HasPrefix(dp, p+"/"))) {
-			continue
-		}
+	add := func(d *yamlDoc) {
 		if s := ix.manifestService(d); s != "" {
 			refs = appendRef(refs, facts.ServiceRef{Service: s, How: "manifests", Text: text})
 		}
+	}
+	if !recursive {
+		// The file itself or the documents directly in the directory, in
+		// document order, through the indexes (one lookup per command
+		// instead of a pass over every manifest).
+		byPath, byDir := ix.kubeByPath[p], ix.kubeByDir[p]
+		for len(byPath)+len(byDir) > 0 {
+			switch {
+			case len(byDir) > 0 && len(byPath) > 0 && byPath[0] == byDir[0]:
+				byPath = byPath[1:]
+			case len(byDir) == 0 || len(byPath) > 0 && byPath[0] < byDir[0]:
+				add(ix.kube[byPath[0]].d)
+				byPath = byPath[1:]
+			default:
+				add(ix.kube[byDir[0]].d)
+				byDir = byDir[1:]
+			}
+		}
+		return refs
+	}
+	for _, k := range ix.kube {
+		dp := k.d.in.path
+		if dp != p && k.dir != p && p != "" && !strings.HasPrefix(dp, p+"/") {
+			continue
+		}
+		add(k.d)
 	}
 	return refs
 }
@@ -245,7 +278,7 @@ func (ix *deployIndex) manifestService(d *yamlDoc) string {
 				return s
 			}
 		}
-		return ix.l.repo.ServiceOf(d.in.path)
+		return ix.l.serviceOf(d.in.path)
 	}
 	return ""
 }
@@ -366,7 +399,7 @@ func skaffoldArtifacts(ix *deployIndex, d *yamlDoc) []skaffoldArtifact {
 		img := get(a, "image")
 		s := ix.service(path.Base(scalar(img)))
 		if ctx := scalar(get(a, "context")); s == "" && ctx != "" {
-			s = ix.l.repo.ServiceOf(joinDir(path.Dir(d.in.path), ctx))
+			s = ix.l.serviceOf(joinDir(path.Dir(d.in.path), ctx))
 		}
 		if s != "" {
 			out = append(out, skaffoldArtifact{image: scalar(img), service: s, pos: nodePos(d.in.path, img)})

@@ -109,7 +109,7 @@ var versionRead = regexp.MustCompile(`(?:\bcat\s+|<\s*|\b(?:COPY|ADD)\s+(?:--\S+
 // starts, and whether its build reads a VERSION file.
 func (ix *deployIndex) dockerfile(in *input) (*facts.Bundle, []facts.ImageTag) {
 	dir := cleanDir(path.Dir(in.path))
-	owner := ix.l.repo.ServiceOf(in.path)
+	owner := ix.l.serviceOf(in.path)
 	b := &facts.Bundle{Kind: "dockerfile", File: in.path, Pos: facts.Position{File: in.path, Line: 1}}
 	var tags []facts.ImageTag
 	var copied []string // services whose directories were copied
@@ -187,7 +187,7 @@ func (ix *deployIndex) contextService(dir, p string) string {
 		if strings.HasPrefix(q, "../") || !ix.exists(q) {
 			continue
 		}
-		if s := ix.l.repo.ServiceOf(q); s != "" {
+		if s := ix.l.serviceOf(q); s != "" {
 			return s
 		}
 	}
@@ -274,7 +274,7 @@ func (ix *deployIndex) commandService(cmd, dir string) string {
 			continue
 		}
 		if p := joinDir(dir, tok); p != "" && strings.Contains(tok, "/") {
-			if s := ix.l.repo.ServiceOf(p); s != "" {
+			if s := ix.l.serviceOf(p); s != "" {
 				return s
 			}
 			if s := ix.contextService(dir, tok); s != "" {

@@ -425,7 +425,7 @@ func (hr *historyReader) serviceOf(p string) string {
 	d := path.Dir(p)
 	s, ok := hr.dirService[d]
 	if !ok {
-		s = hr.l.repo.ServiceOf(d + "/x")
+		s = hr.l.serviceOf(d + "/x")
 		hr.dirService[d] = s
 	}
 	return s
