@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -20,9 +21,12 @@ import (
 
 func synthModel(b *testing.B) *facts.Repo {
 	b.Helper()
-	dir := filepath.Join(b.TempDir(), "repo")
-	if _, err := synth.Generate(dir, synth.Options{Services: 500, Seed: 1, Commits: 10000}); err != nil {
-		b.Fatal(err)
+	dir := os.Getenv("DECOUPLE_SYNTH_DIR") // a repository decouple-synth wrote, to profile without regenerating
+	if dir == "" {
+		dir = filepath.Join(b.TempDir(), "repo")
+		if _, err := synth.Generate(dir, synth.Options{Services: 500, Seed: 1, Commits: 10000}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	repo, err := load.Repo(context.Background(), dir, load.DefaultOptions())
 	if err != nil {

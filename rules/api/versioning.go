@@ -157,7 +157,13 @@ func FullPath(prefix, p string) string {
 }
 
 // Allowlist matches paths that need no version.
-type Allowlist []*regexp.Regexp
+type Allowlist struct {
+	// The common globs are matched without a regular expression:
+	// "**/x" (the path is x or ends in /x) and "**/x/**" (the path starts
+	// with x/ or holds /x/), x free of wildcards.
+	suffixes, inner []string
+	res             []*regexp.Regexp
+}
 
 // NewAllowlist compiles path globs: "*" matches within a segment, "**"
 // across segments ("**/" also matches no segment at all).
@@ -167,6 +173,16 @@ func NewAllowlist(globs []string) Allowlist {
 		g = strings.TrimSpace(g)
 		if g == "" {
 			continue
+		}
+		if x, ok := strings.CutPrefix(g, "**/"); ok && x != "" && !strings.ContainsAny(x, "*?") {
+			out.suffixes = append(out.suffixes, x)
+			continue
+		}
+		if x, ok := strings.CutPrefix(g, "**/"); ok && strings.HasSuffix(x, "/**") {
+			if x = strings.TrimSuffix(x, "/**"); x != "" && !strings.ContainsAny(x, "*?") {
+				out.inner = append(out.inner, x)
+				continue
+			}
 		}
 		if !strings.HasPrefix(g, "/") && !strings.HasPrefix(g, "**") {
 			g = "/" + g
@@ -191,7 +207,7 @@ func NewAllowlist(globs []string) Allowlist {
 		}
 		b.WriteString("$")
 		if re, err := regexp.Compile(b.String()); err == nil {
-			out = append(out, re)
+			out.res = append(out.res, re)
 		}
 	}
 	return out
@@ -201,10 +217,27 @@ func NewAllowlist(globs []string) Allowlist {
 func (a Allowlist) Allows(paths ...string) bool {
 	for _, p := range paths {
 		trimmed := strings.TrimRight(p, "/")
-		for _, re := range a {
-			if re.MatchString(p) || (trimmed != "" && re.MatchString(trimmed)) {
-				return true
-			}
+		if a.matches(p) || (trimmed != "" && a.matches(trimmed)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a Allowlist) matches(p string) bool {
+	for _, x := range a.suffixes {
+		if p == x || strings.HasSuffix(p, "/"+x) {
+			return true
+		}
+	}
+	for _, x := range a.inner {
+		if strings.HasPrefix(p, x+"/") || strings.Contains(p, "/"+x+"/") {
+			return true
+		}
+	}
+	for _, re := range a.res {
+		if re.MatchString(p) {
+			return true
 		}
 	}
 	return false
