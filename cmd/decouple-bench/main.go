@@ -140,6 +140,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		notes = append(notes, c.plan(cp, self)...)
 	}
 	c.measure(corpora)
+	for _, cp := range corpora {
+		cp.verified = c.verify(cp)
+	}
 	rep := &report{cfg: &c, corpora: corpora, notes: dedupe(notes)}
 	rep.write(stdout)
 	if c.plot != "" {
@@ -164,6 +167,7 @@ type corpus struct {
 	tasks    []*task
 	samples  map[string][]sample
 	results  map[string]summary
+	verified *verification // findings against expected.json (synthetic corpora)
 }
 
 // synthetic returns the corpus of n services, generating it unless an
@@ -263,7 +267,7 @@ func (c *config) plan(cp *corpus, self string) []string {
 		if err := os.WriteFile(cfg, []byte(golangciConfig(cp.module)), 0o644); err != nil {
 			notes = append(notes, "golangci-lint config: "+err.Error())
 		} else {
-			add(peerGolangci, "peer", cp.dir, []int{0, 1}, bin, "run", "--config", cfg, "--max-issues-per-linter", "0",
+			add(peerGolangci, "peer", cp.dir, []int{0, 1}, bin, "run", "--config", cfg, "--allow-parallel-runners", "--max-issues-per-linter", "0",
 				"--max-same-issues", "0", "./...")
 		}
 	}

@@ -16,6 +16,10 @@ const (
 	phaseTotal   = "total"
 )
 
+// peerPhase is the decouple phase that does the part of the work a peer
+// does.
+var peerPhase = map[string]string{peerGolangci: phaseGo, peerBuf: "parse:proto", peerVacuum: "parse:openapi"}
+
 // report renders the results as Markdown.
 type report struct {
 	cfg     *config
@@ -67,6 +71,9 @@ func (r *report) corpusTables(w io.Writer, cp *corpus) {
 		svcs = fmt.Sprintf("%d services, ", cp.services)
 	}
 	fmt.Fprintf(w, "\n## %s: %s%d input files, %.1f MB, %s\n\n", cp.name, svcs, cp.files, float64(cp.bytes)/1e6, what)
+	if cp.verified != nil {
+		fmt.Fprintf(w, "Findings against the generator's expected.json: %s.\n\n", cp.verified)
+	}
 	fmt.Fprintln(w, "| program | median | min–max | CPU | peak RSS | ratio |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---|")
 	floors := floorSum(cp)
@@ -90,8 +97,8 @@ func (r *report) corpusTables(w io.Writer, cp *corpus) {
 			note := ""
 			if hasDec {
 				note = ratio(s.wall, dec.wall) + " decouple check"
-				if t.name == peerGolangci && dec.phases[phaseGo] > 0 {
-					note += "; " + ratio(s.wall, dec.phases[phaseGo]/1000) + " decouple's Go phase"
+				if ph := peerPhase[t.name]; dec.phases[ph] > 0 {
+					note += "; " + ratio(s.wall, dec.phases[ph]/1000) + " decouple's " + ph
 				}
 			}
 			row(t.name, s, note)
