@@ -1,7 +1,6 @@
 package load
 
 import (
-	"bytes"
 	"strings"
 )
 
@@ -189,6 +188,18 @@ var sqlWords = []string{"from", "into", "update", "table", "join", "truncate", "
 // introduces a table name?
 func hasSQLWord(s string) bool { return hasSQLWordIn(s) }
 
+// asciiFoldEqual reports whether s equals the lower-case ASCII word w in
+// any case. For an ASCII w this is what strings.EqualFold says: a window of
+// len(w) bytes holding a multi-byte rune has fewer runes than w.
+func asciiFoldEqual[T string | []byte](s T, w string) bool {
+	for k := 0; k < len(w); k++ {
+		if s[k]|0x20 != w[k] {
+			return false
+		}
+	}
+	return true
+}
+
 // hasSQLWordIn is hasSQLWord for a string or a byte slice, so that whole
 // files are tested without a copy.
 func hasSQLWordIn[T string | []byte](s T) bool {
@@ -198,7 +209,7 @@ func hasSQLWordIn[T string | []byte](s T) bool {
 			continue
 		}
 		for _, w := range sqlWords {
-			if len(s)-i >= len(w) && bytes.EqualFold([]byte(s[i:i+len(w)]), []byte(w)) {
+			if len(s)-i >= len(w) && asciiFoldEqual(s[i:i+len(w)], w) {
 				return true
 			}
 		}

@@ -231,10 +231,10 @@ func (l *loader) guard(file string, fn func()) {
 
 // parse runs every per-kind parser over the inputs.
 func (l *loader) parse(ctx context.Context) {
+	l.parseOpenAPI(ctx) // first: it releases the specs' trees, most of the load's memory
+	l.dropTrees(docOpenAPI)
 	l.parseGo(ctx)
 	l.parseProtos(ctx)
-	l.parseOpenAPI(ctx)
-	l.dropTrees(docOpenAPI)
 	l.parseGoRoutes(ctx)
 	l.scanSuppressions(ctx)
 	l.parseWorkloads(ctx)

@@ -26,7 +26,9 @@ func (l *loader) parseOpenAPI(ctx context.Context) {
 	}
 	trees := map[string]*yaml.Node{}
 	for _, d := range l.docs {
-		if d.index == 0 && d.root != nil { // specs' trees are decoded when loaded
+		// A spec's own tree is released once it is loaded; a $ref into
+		// another spec decodes that file again (refScan.load).
+		if d.index == 0 && d.kind != docOpenAPI {
 			trees[d.in.path] = d.root
 		}
 	}
@@ -39,9 +41,6 @@ func (l *loader) parseOpenAPI(ctx context.Context) {
 	l.each(ctx, len(docs), func(i int) {
 		d := docs[i]
 		r, _ := within(l, d.in.path, func() loaded {
-			if d.root = specTree(d); d.root == nil {
-				return loaded{}
-			}
 			spec, sups := l.loadSpec(d, trees)
 			d.root = nil
 			return loaded{spec, sups}

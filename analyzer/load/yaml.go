@@ -83,12 +83,6 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 		}
 		d := &yamlDoc{in: in, index: i, root: top}
 		d.kind = classifyDoc(in.path, top)
-		if d.kind == docOpenAPI {
-			// Specs are most of a repository's YAML: their trees are
-			// decoded again one at a time by the OpenAPI parser (specTree)
-			// rather than all kept until it runs.
-			d.root = nil
-		}
 		docs = append(docs, d)
 	}
 	return docs
@@ -193,27 +187,6 @@ func items(n *yaml.Node) []*yaml.Node {
 		out = append(out, deref(c))
 	}
 	return out
-}
-
-// specTree decodes the node tree of a document whose tree classify did not
-// keep; it returns nil when the document no longer decodes.
-func specTree(d *yamlDoc) *yaml.Node {
-	dec := yaml.NewDecoder(bytes.NewReader(d.in.data))
-	for i := 0; i <= d.index; i++ {
-		var n yaml.Node
-		if err := dec.Decode(&n); err != nil {
-			return nil
-		}
-		if i < d.index {
-			continue
-		}
-		top := &n
-		if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
-			top = top.Content[0]
-		}
-		return top
-	}
-	return nil
 }
 
 // dropTrees releases the node trees of the documents of one kind once
