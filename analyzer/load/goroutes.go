@@ -59,14 +59,31 @@ var routerImportMarks = [][]byte{
 
 // looksLikeRoutes is the cheap pre-filter: only files importing a router
 // package (or net/http and calling Handle or Serve) are parsed in full.
+// "Handler" alone does not count: handler files name http.Handler and
+// their Handler types everywhere without registering anything, and a file
+// that builds, holds or serves a ServeMux says "Serve".
 func looksLikeRoutes(data []byte) bool {
 	for _, m := range routerImportMarks {
 		if bytes.Contains(data, m) {
 			return true
 		}
 	}
-	return bytes.Contains(data, []byte(`"net/http"`)) &&
-		(bytes.Contains(data, []byte("Handle")) || bytes.Contains(data, []byte("Serve")))
+	return bytes.Contains(data, []byte(`"net/http"`)) && (callsHandle(data) || bytes.Contains(data, []byte("Serve")))
+}
+
+// callsHandle reports whether "Handle" occurs other than as the start of
+// "Handler".
+func callsHandle(data []byte) bool {
+	for {
+		i := bytes.Index(data, []byte("Handle"))
+		if i < 0 {
+			return false
+		}
+		data = data[i+len("Handle"):]
+		if len(data) == 0 || data[0] != 'r' {
+			return true
+		}
+	}
 }
 
 // goPackage is one directory's package, as far as routes are concerned.
