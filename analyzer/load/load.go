@@ -139,15 +139,38 @@ type loader struct {
 // binary files move to the skipped list.
 func (l *loader) read(ctx context.Context, files []*input) {
 	reasons := make([]string, len(files))
-	l.each(ctx, len(files), func(i int) {
-		data, err := readConfined(l.root, files[i].path, l.maxSize())
-		switch {
-		case err != nil:
-			reasons[i] = "unreadable: " + errText(err)
-		case isBinary(data):
-			reasons[i] = "binary content"
-		default:
-			files[i].data = data
+	// Files are read a directory at a time, through a root opened on the
+	// directory: os.Root resolves each component of a path with its own
+	// openat, so this is one open per directory instead of one per
+	// component per file. The walk lists a directory's files together.
+	var runs [][2]int
+	for i := 0; i < len(files); {
+		j, dir := i+1, path.Dir(files[i].path)
+		for j < len(files) && path.Dir(files[j].path) == dir {
+			j++
+		}
+		runs = append(runs, [2]int{i, j})
+		i = j
+	}
+	l.each(ctx, len(runs), func(k int) {
+		lo, hi := runs[k][0], runs[k][1]
+		root, name := l.root, func(p string) string { return p }
+		if dir := path.Dir(files[lo].path); dir != "." {
+			if sub, err := l.root.OpenRoot(dir); err == nil {
+				defer sub.Close()
+				root, name = sub, path.Base
+			}
+		}
+		for i := lo; i < hi; i++ {
+			data, err := readConfined(root, name(files[i].path), l.maxSize())
+			switch {
+			case err != nil:
+				reasons[i] = "unreadable: " + errText(err)
+			case isBinary(data):
+				reasons[i] = "binary content"
+			default:
+				files[i].data = data
+			}
 		}
 	})
 	for i, f := range files {
