@@ -256,13 +256,21 @@ func (l *loader) guard(file string, fn func()) {
 func (l *loader) parse(ctx context.Context) {
 	l.parseOpenAPI(ctx) // first: it releases the specs' trees, most of the load's memory
 	l.dropTrees(docOpenAPI)
+	// Two chains that share no fact run side by side, so that the serial
+	// parts of each (one compose file, route resolution, git log) overlap:
+	// the code parsers, and the deploy side (workloads, then the
+	// datastores and deploy facts that read them).
+	var deploySide sync.WaitGroup
+	deploySide.Go(func() {
+		l.parseWorkloads(ctx)
+		l.parseDatastores(ctx)
+		l.parseDeploy(ctx)
+	})
 	l.parseGo(ctx)
 	l.parseProtos(ctx)
 	l.parseGoRoutes(ctx)
 	l.scanSuppressions(ctx)
-	l.parseWorkloads(ctx)
-	l.parseDatastores(ctx)
-	l.parseDeploy(ctx)
+	deploySide.Wait()
 }
 
 // finish attributes files to services and puts every list in its stable order.

@@ -17,8 +17,9 @@ type runStats struct {
 }
 
 // writeStats prints one line per phase, "name  milliseconds ms", the
-// parsers indented below parse (their times are part of it), then the
-// total; decouple-bench reads these lines.
+// parsers indented below parse (their times are part of it; some run side
+// by side, so they may add up to more), then the total; decouple-bench
+// reads these lines.
 func writeStats(w io.Writer, s *runStats) {
 	fmt.Fprintf(w, "decouple: phase timings (wall clock; %d files, %.1f MB read)\n", s.load.Files, float64(s.load.Bytes)/1e6)
 	total := s.load.Total() + s.rules + s.report + s.render
