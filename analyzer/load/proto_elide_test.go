@@ -51,7 +51,7 @@ func protoCorpus(t *testing.T) map[string][]byte {
 	}
 	dirs = append(dirs, gen)
 	for _, d := range dirs {
-		err := filepath.WalkDir(d, func(p string, e os.DirEntry, err error) error {
+		err := filepath.WalkDir(d, func(p string, _ os.DirEntry, err error) error {
 			if err == nil && strings.HasSuffix(p, ".proto") {
 				out[p], err = os.ReadFile(p)
 			}

@@ -285,7 +285,7 @@ func (f *fastImport) modify(rel, content string) {
 // finish closes the stream and syncs the index with the new HEAD.
 func (f *fastImport) finish(failed error) error {
 	if failed == nil {
-		f.buf.WriteString("done\n")
+		_, _ = f.buf.WriteString("done\n") // a write error shows again at Flush
 	}
 	ferr := f.buf.Flush()
 	f.in.Close()
