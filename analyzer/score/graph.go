@@ -69,12 +69,26 @@ func owned(f analyzer.Finding) bool {
 	return false
 }
 
-// datastoreNode names the datastore a DATA finding is about after its entity
-// (the database or table the rule matched), or after its position when the
-// rule gave none.
+// datastoreNode names the datastore a DATA finding is about after its
+// entity, so that the findings about one database (shared database, shared
+// tables, shared server) meet at one node: "database:ID" and "server:ID"
+// name it, "tables:ID:t1,t2" and "ddl:ID:t1" name its tables. Other entities (a migrations
+// folder) are nodes of their own; a finding with no entity is named after
+// its position.
 func datastoreNode(f analyzer.Finding) Node {
-	label := strings.TrimSpace(strings.ReplaceAll(f.Entity, "\x00", " "))
-	if label == "" {
+	entity := strings.TrimSpace(strings.ReplaceAll(f.Entity, "\x00", " "))
+	label := entity
+	switch {
+	case strings.HasPrefix(entity, "database:"):
+		label = strings.TrimPrefix(entity, "database:")
+	case strings.HasPrefix(entity, "server:"):
+		label = strings.TrimPrefix(entity, "server:")
+	case strings.HasPrefix(entity, "tables:"), strings.HasPrefix(entity, "ddl:"):
+		_, rest, _ := strings.Cut(entity, ":")
+		if i := strings.LastIndex(rest, ":"); i > 0 {
+			label = rest[:i]
+		}
+	case entity == "":
 		label = "data shared at " + f.Pos.File
 	}
 	return Node{ID: "datastore:" + label, Kind: NodeDatastore, Label: label}
