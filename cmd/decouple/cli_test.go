@@ -120,18 +120,22 @@ func TestDemoJSONGolden(t *testing.T) {
 	}
 }
 
-// TestDeterminism runs every format on the demo and on a hostile
-// repository, under GOMAXPROCS 1 and 8 and with the files created in
+// TestDeterminism runs every format on the demo and on a repository of
+// every txtar hostile case, under GOMAXPROCS 1 and 8 and with the files created in
 // opposite orders, and compares the bytes.
 func TestDeterminism(t *testing.T) {
 	prev := runtime.GOMAXPROCS(0)
 	defer runtime.GOMAXPROCS(prev)
-	hostile := []string{"openapi-remote-ref", "proto-duplicate-packages", "compose-required-var", "yaml-alias-bomb-compose"}
-	var copies []string // the same repository, its files created in opposite orders
+	hostile, err := filepath.Glob(filepath.Join("..", "..", "testdata", "hostile", "*.txtar"))
+	if err != nil || len(hostile) < 20 {
+		t.Fatalf("hostile cases: %v %v", hostile, err)
+	}
+	var copies []string // every txtar hostile case in one repository, its files created in opposite orders
 	for _, reverse := range []bool{false, true} {
 		dir := filepath.Join(t.TempDir(), "repo")
-		for _, name := range hostile {
-			ar, err := txtar.ParseFile(filepath.Join("..", "..", "testdata", "hostile", name+".txtar"))
+		for _, file := range hostile {
+			name := strings.TrimSuffix(filepath.Base(file), ".txtar")
+			ar, err := txtar.ParseFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
