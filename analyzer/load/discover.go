@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -161,7 +163,7 @@ func (l *loader) goModServices() []candidate {
 // input files.
 func (l *loader) folderServices(dirs map[string]bool) []candidate {
 	var out []candidate
-	for _, d := range sortedKeys(dirs) {
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
 		parent := path.Dir(d)
 		if !serviceFolders[path.Base(parent)] || strings.Count(parent, "/") > 1 {
 			continue
@@ -179,7 +181,7 @@ func (l *loader) cmdServices(dirs map[string]bool) []candidate {
 		return nil
 	}
 	var out []candidate
-	for _, d := range sortedKeys(dirs) {
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
 		if path.Dir(d) != "cmd" || !l.hasMain(d) {
 			continue
 		}
@@ -440,13 +442,4 @@ func (l *loader) declIn(dir string) facts.Position {
 		}
 	}
 	return facts.Position{}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -1,6 +1,8 @@
 package score
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -183,7 +185,7 @@ func (g *graphBuilder) graph() Graph {
 			e.Evidence = append(e.Evidence, p)
 		}
 		sort.Slice(e.Evidence, func(i, j int) bool { return e.Evidence[i].Less(e.Evidence[j]) })
-		e.Findings = sortedKeys(acc.findings)
+		e.Findings = slices.Sorted(maps.Keys(acc.findings))
 		out.Edges = append(out.Edges, e)
 	}
 	sort.Slice(out.Edges, func(i, j int) bool {
@@ -231,7 +233,7 @@ func clusters(services []string, counted []analyzer.Finding, g Graph) []Cluster 
 	}
 	var out []Cluster
 	index := map[string]int{}
-	for _, r := range sortedKeys(mapKeys(groups)) {
+	for _, r := range slices.Sorted(maps.Keys(mapKeys(groups))) {
 		if len(groups[r]) < 2 {
 			continue
 		}
@@ -301,16 +303,7 @@ func fixFirst(counted []analyzer.Finding, cl []Cluster) []string {
 		if len(a.Services) != len(b.Services) {
 			return len(a.Services) > len(b.Services)
 		}
-		if a.Pos != b.Pos {
-			return a.Pos.Less(b.Pos)
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		if a.Message != b.Message {
-			return a.Message < b.Message
-		}
-		return a.Fingerprint < b.Fingerprint
+		return analyzer.LessFinding(a, b)
 	})
 	var out []string
 	seen := map[string]bool{}
