@@ -61,7 +61,7 @@ type ServiceDecl struct {
 // DefaultOptions returns the loader defaults.
 func DefaultOptions() Options {
 	return Options{
-		SkipDirs:    []string{"vendor", "node_modules", "third_party"},
+		SkipDirs: []string{"vendor", "node_modules", "third_party"},
 	}
 }
 
