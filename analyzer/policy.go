@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -111,12 +113,12 @@ func (p *Policy) CheckSelectors(rules []*Rule) error {
 	if err := check("rules.except", p.Except); err != nil {
 		return err
 	}
-	for _, s := range sortedKeys(p.Severity) {
+	for _, s := range slices.Sorted(maps.Keys(p.Severity)) {
 		if err := check("rules.severity", []string{s}); err != nil {
 			return err
 		}
 	}
-	for _, s := range sortedKeys(p.IgnoreOnly) {
+	for _, s := range slices.Sorted(maps.Keys(p.IgnoreOnly)) {
 		if err := check("rules.ignore_only", []string{s}); err != nil {
 			return err
 		}
@@ -133,7 +135,7 @@ func (p *Policy) CheckSelectors(rules []*Rule) error {
 // the rule exactly beats an area or preset selector.
 func (p *Policy) severityFor(r *Rule) Severity {
 	sev, rank := r.Severity, 0
-	for _, s := range sortedKeys(p.Severity) {
+	for _, s := range slices.Sorted(maps.Keys(p.Severity)) {
 		if !p.Matches(s, r) {
 			continue
 		}
@@ -147,13 +149,4 @@ func (p *Policy) severityFor(r *Rule) Severity {
 		}
 	}
 	return sev
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -282,7 +282,7 @@ func suppressesEnabledRule(sel string, selected []*Rule, pol *Policy) bool {
 // dedupSorted sorts findings and drops exact repeats of (rule, position,
 // message).
 func dedupSorted(in []Finding) []Finding {
-	sort.SliceStable(in, func(i, j int) bool { return lessFinding(in[i], in[j]) })
+	sort.SliceStable(in, func(i, j int) bool { return LessFinding(in[i], in[j]) })
 	out := in[:0]
 	for i, f := range in {
 		if i > 0 {
@@ -296,7 +296,9 @@ func dedupSorted(in []Finding) []Finding {
 	return out
 }
 
-func lessFinding(a, b Finding) bool {
+// LessFinding is the one order of findings: by position, rule, message and
+// fingerprint.
+func LessFinding(a, b Finding) bool {
 	if a.Pos != b.Pos {
 		return a.Pos.Less(b.Pos)
 	}

@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -38,7 +40,7 @@ func MatchGlobs(globs []string, p string) bool { return matchAny(globs, p) }
 
 // Validate checks every glob of the code settings.
 func (c CodeSettings) Validate() error {
-	for _, svc := range sortedKeys(c.Contracts) {
+	for _, svc := range slices.Sorted(maps.Keys(c.Contracts)) {
 		for _, g := range c.Contracts[svc] {
 			if !doublestar.ValidatePattern(g) {
 				return fmt.Errorf("contracts.%s: bad glob %q", svc, g)

@@ -2,8 +2,6 @@ package reports
 
 import (
 	"fmt"
-	"strings"
-	"unicode"
 
 	"github.com/decouplehq/decouple/analyzer"
 )
@@ -14,26 +12,7 @@ import (
 // sequence or reordering character reaches a log, an annotation or an XML
 // file. Tab, CR and LF are kept: each format escapes them its own way.
 func scrub(s string) string {
-	if isPlain(s) {
-		return s
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			b.WriteRune(r)
-		case unicode.IsControl(r) || isBidi(r):
-			if r <= 0xFF {
-				fmt.Fprintf(&b, `\x%02x`, r)
-			} else {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return escapeControls(s, func(r rune) bool { return r == '\t' || r == '\n' || r == '\r' })
 }
 
 // withRelated is a finding's message with the other side of the coupling

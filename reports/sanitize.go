@@ -13,6 +13,12 @@ import (
 // ESC, ...) are written as escapes, so a file name cannot forge an output
 // line or a workflow command.
 func Clean(s string) string {
+	return escapeControls(s, func(rune) bool { return false })
+}
+
+// escapeControls makes s valid UTF-8 and writes every control or bidi
+// character that keep does not keep as a visible escape (\n, \x1b, \u202e).
+func escapeControls(s string, keep func(rune) bool) string {
 	if isPlain(s) {
 		return s
 	}
@@ -20,6 +26,8 @@ func Clean(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
+		case keep(r):
+			b.WriteRune(r)
 		case r == '\t':
 			b.WriteString(`\t`)
 		case r == '\n':

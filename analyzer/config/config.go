@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -171,7 +173,7 @@ func (f *File) problems(root *yaml.Node) []*Error {
 			add(line("fail_on"), "%s", err)
 		}
 	}
-	for _, k := range sortedKeys(f.Rules.Severity) {
+	for _, k := range slices.Sorted(maps.Keys(f.Rules.Severity)) {
 		if _, err := analyzer.ParseSeverity(f.Rules.Severity[k]); err != nil {
 			add(line("rules", "severity", k), "%s", err)
 		}

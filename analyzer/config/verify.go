@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -125,7 +127,7 @@ func checkShape(n *yaml.Node, line int, t reflect.Type, where string, add func(i
 			seen[k.Value] = true
 			ft, ok := fields[k.Value]
 			if !ok {
-				add(k.Line, "%s: unknown key %q (want one of %s)", label, k.Value, strings.Join(sortedKeys(fields), ", "))
+				add(k.Line, "%s: unknown key %q (want one of %s)", label, k.Value, strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
 				continue
 			}
 			checkShape(v, k.Line, ft, join(where, k.Value), add, visited)

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,7 +124,7 @@ func (l *loader) loadCompose(ctx context.Context, p *composeProject) []*workload
 	}
 	var out []*workload
 	all := project.AllServices() // builds a new map on every call
-	for _, name := range sortedKeys(all) {
+	for _, name := range slices.Sorted(maps.Keys(all)) {
 		svc := all[name]
 		out = append(out, l.composeWorkload(p, mainFile, envFile, env, svc, unresolved))
 	}
@@ -518,7 +520,7 @@ func (l *loader) composeEnv(p *composeProject, svc types.ServiceConfig, projectE
 		vals[name] = ev
 	}
 	out := make([]envValue, 0, len(vals))
-	for _, name := range sortedKeys(vals) {
+	for _, name := range slices.Sorted(maps.Keys(vals)) {
 		v := vals[name]
 		if v.pos.File == "" {
 			v.pos = svcPos
@@ -551,7 +553,7 @@ func (l *loader) readEnvFile(file string, lookup types.Mapping) []envValue {
 	}
 	lines := envLines(data)
 	out := make([]envValue, 0, len(vals))
-	for _, k := range sortedKeys(vals) {
+	for _, k := range slices.Sorted(maps.Keys(vals)) {
 		out = append(out, envValue{name: k, value: vals[k], from: "env_file:" + file,
 			pos: facts.Position{File: file, Line: lines[k]}})
 	}
@@ -598,7 +600,7 @@ func composeDeps(p *composeProject, svc types.ServiceConfig, svcPos facts.Positi
 		name, _, _ := strings.Cut(scalar(it), ":")
 		linked[name] = at(ld, it)
 	}
-	for _, name := range sortedKeys(svc.DependsOn) {
+	for _, name := range slices.Sorted(maps.Keys(svc.DependsOn)) {
 		pos, ok := declared[name]
 		if _, link := linked[name]; !ok && link {
 			continue // compose-go adds links to depends_on

@@ -3,7 +3,9 @@ package load
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -318,7 +320,7 @@ func (l *loader) resolveRefs(raws []rawRef, hosts *hostTable) ([]*facts.Datastor
 			d.engine = enginePorts[d.port]
 		}
 		if e := hostEngines[r.d.host]; d.engine == "" && len(e) == 1 {
-			d.engine = sortedKeys(e)[0]
+			d.engine = slices.Sorted(maps.Keys(e))[0]
 		}
 		if d.engine == "" {
 			continue
@@ -415,11 +417,11 @@ func graph(refs []*facts.DatastoreRef, origins []*storeHost) ([]*facts.Datastore
 		}
 	}
 	var ns []*facts.Datastore
-	for _, id := range sortedKeys(nodes) {
+	for _, id := range slices.Sorted(maps.Keys(nodes)) {
 		ns = append(ns, nodes[id])
 	}
 	var es []*facts.DatastoreEdge
-	for _, k := range sortedKeys(edges) {
+	for _, k := range slices.Sorted(maps.Keys(edges)) {
 		e := edges[k]
 		sort.Strings(e.Sources)
 		sort.SliceStable(e.Evidence, func(i, j int) bool { return e.Evidence[i].Less(e.Evidence[j]) })

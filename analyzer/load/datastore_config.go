@@ -3,8 +3,10 @@ package load
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -71,7 +73,7 @@ func (l *loader) dotenvSettings(in *input) []setting {
 	}
 	lines := envLines(in.data)
 	out := make([]setting, 0, len(vals))
-	for _, k := range sortedKeys(vals) {
+	for _, k := range slices.Sorted(maps.Keys(vals)) {
 		out = append(out, setting{name: k, value: vals[k], pos: facts.Position{File: in.path, Line: lines[k]}})
 	}
 	return out
@@ -136,7 +138,7 @@ func (l *loader) tomlSettings(in *input) []setting {
 		}
 		switch v := v.(type) {
 		case map[string]any:
-			for _, k := range sortedKeys(v) {
+			for _, k := range slices.Sorted(maps.Keys(v)) {
 				key := k
 				if prefix != "" {
 					key = prefix + "." + k

@@ -1,6 +1,8 @@
 package load
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -116,7 +118,7 @@ func refsFromSettings(settings []setting, service, source, project string) []raw
 			g.schema = s
 		}
 	}
-	for _, prefix := range sortedKeys(groups) {
+	for _, prefix := range slices.Sorted(maps.Keys(groups)) {
 		g := groups[prefix]
 		if g.host.name == "" {
 			continue

@@ -2,8 +2,10 @@ package load
 
 import (
 	"bytes"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,7 +26,7 @@ var (
 // migrations holding SQL.
 func (l *loader) findMigrations() map[string]*facts.MigrationDir {
 	dirs := map[string]*facts.MigrationDir{}
-	for _, dir := range sortedKeys(l.byDir) {
+	for _, dir := range slices.Sorted(maps.Keys(l.byDir)) {
 		if ignoredForData(dir + "/") {
 			continue
 		}
@@ -173,7 +175,7 @@ func (l *loader) migrationUsers(dirs map[string]*facts.MigrationDir, goPaths map
 		}
 		dir.Users = append(dir.Users, facts.MigrationUse{Service: svc, How: how, Pos: pos})
 	}
-	for _, file := range sortedKeys(goPaths) {
+	for _, file := range slices.Sorted(maps.Keys(goPaths)) {
 		svc := l.serviceOf(file)
 		root := ""
 		if s := l.repo.ServiceByName(svc); s != nil {
@@ -293,7 +295,7 @@ func matchDir(dirs map[string]*facts.MigrationDir, bases []string, p string, loo
 		if d := dirs[c]; d != nil {
 			return d
 		}
-		for _, k := range sortedKeys(dirs) {
+		for _, k := range slices.Sorted(maps.Keys(dirs)) {
 			if strings.HasPrefix(k, c+"/") {
 				return dirs[k]
 			}
@@ -305,7 +307,7 @@ func matchDir(dirs map[string]*facts.MigrationDir, bases []string, p string, loo
 			trimmed = strings.TrimPrefix(strings.TrimPrefix(trimmed, "../"), "./")
 		}
 		if strings.Count(trimmed, "/") >= 1 {
-			for _, k := range sortedKeys(dirs) {
+			for _, k := range slices.Sorted(maps.Keys(dirs)) {
 				if k == trimmed || strings.HasSuffix(k, "/"+trimmed) {
 					return dirs[k]
 				}

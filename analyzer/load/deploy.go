@@ -2,7 +2,9 @@ package load
 
 import (
 	"context"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -330,7 +332,7 @@ func (ix *deployIndex) chartRefs(dir string) []facts.ServiceRef {
 	for _, d := range c.deps {
 		add(d)
 	}
-	for _, sub := range sortedKeys(ix.charts) {
+	for _, sub := range slices.Sorted(maps.Keys(ix.charts)) {
 		if path.Dir(sub) == dir+"/charts" {
 			add(ix.charts[sub].name)
 		}

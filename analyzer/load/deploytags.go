@@ -1,8 +1,10 @@
 package load
 
 import (
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -64,7 +66,7 @@ func globalTag(values *yamlDoc) (string, *yaml.Node) {
 // the chart's own image.tag.
 func (ix *deployIndex) helmTags() []facts.ImageTag {
 	var out []facts.ImageTag
-	for _, dir := range sortedKeys(ix.charts) {
+	for _, dir := range slices.Sorted(maps.Keys(ix.charts)) {
 		c := ix.charts[dir]
 		top := ix.topChart(dir)
 		topValues := ix.valuesOf(top)
@@ -153,7 +155,7 @@ func (ix *deployIndex) templateService(file, line string) string {
 // kustomizeTags reads the images: overrides of every kustomization.
 func (ix *deployIndex) kustomizeTags() []facts.ImageTag {
 	var out []facts.ImageTag
-	for _, dir := range sortedKeys(ix.kustomize) {
+	for _, dir := range slices.Sorted(maps.Keys(ix.kustomize)) {
 		k := ix.kustomize[dir]
 		for _, img := range items(get(k.root, "images")) {
 			name := scalar(get(img, "name"))
@@ -180,7 +182,7 @@ var sharedTagPolicies = map[string]bool{"gitCommit": true, "envTemplate": true, 
 // skaffoldTags reads every artifact's tag policy.
 func (ix *deployIndex) skaffoldTags() []facts.ImageTag {
 	var out []facts.ImageTag
-	for _, file := range sortedKeys(ix.skaffold) {
+	for _, file := range slices.Sorted(maps.Keys(ix.skaffold)) {
 		for _, d := range ix.skaffold[file] {
 			policy := "gitCommit" // skaffold's default
 			for _, kv := range pairs(getPath(d.root, "build", "tagPolicy")) {

@@ -1,8 +1,10 @@
 package load
 
 import (
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -256,5 +258,5 @@ func flatten(legs map[string][]string) []string {
 			set[s] = true
 		}
 	}
-	return sortedKeys(set)
+	return slices.Sorted(maps.Keys(set))
 }

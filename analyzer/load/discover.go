@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -68,6 +70,13 @@ func imageMatches(image string, names []string) bool {
 		}
 	}
 	return false
+}
+
+// isTestHarness reports whether a container name is a test runner (tests,
+// e2e, frontendTests, integration-test...), not a service.
+func isTestHarness(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "test") || n == "e2e" || strings.HasPrefix(n, "e2e-") || strings.HasSuffix(n, "-e2e")
 }
 
 // genericDirs are directory names that say nothing about the service: a
@@ -161,7 +170,7 @@ func (l *loader) goModServices() []candidate {
 // input files.
 func (l *loader) folderServices(dirs map[string]bool) []candidate {
 	var out []candidate
-	for _, d := range sortedKeys(dirs) {
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
 		parent := path.Dir(d)
 		if !serviceFolders[path.Base(parent)] || strings.Count(parent, "/") > 1 {
 			continue
@@ -172,15 +181,16 @@ func (l *loader) folderServices(dirs map[string]bool) []candidate {
 	return out
 }
 
-// cmdServices: in a repository whose root is a Go module, each cmd/<name>
-// main package is a service, owning internal/<name> and pkg/<name> too.
+// cmdServices: in a repository whose root is a Go module, each main
+// package below cmd/ (cmd/<name>, cmd/microservices/<name>) is a service,
+// owning internal/<name> and pkg/<name> too.
 func (l *loader) cmdServices(dirs map[string]bool) []candidate {
 	if !l.hasInput("go.mod") {
 		return nil
 	}
 	var out []candidate
-	for _, d := range sortedKeys(dirs) {
-		if path.Dir(d) != "cmd" || !l.hasMain(d) {
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
+		if !strings.HasPrefix(d, "cmd/") || !l.hasMain(d) {
 			continue
 		}
 		name := path.Base(d)
@@ -213,51 +223,52 @@ func nameForms(name string) []string {
 func (l *loader) composeServices() []candidate {
 	var out []candidate
 	for _, d := range l.docsOf(docCompose) {
-		// A build context shared by several compose services (one image
-		// built many ways, or the whole repository) belongs to none of them.
+		var found []candidate
 		contexts := map[string]int{}
 		for _, kv := range pairs(get(d.root, "services")) {
-			contexts[composeContext(d, kv[1])]++
-		}
-		for _, kv := range pairs(get(d.root, "services")) {
-			b := get(kv[1], "build")
-			ctx := scalar(b)
-			if ctx == "" {
-				ctx = scalar(get(b, "context"))
-			}
 			name := kv[0].Value
-			if b == nil || ctx == "" || strings.Contains(ctx, "://") ||
-				IsDatastoreImage(name) || isInfraImage(name) || isInfraImage(scalar(get(kv[1], "image"))) {
+			root, built := composeContext(d, kv[1])
+			if !built || isTestHarness(name) || IsDatastoreImage(name) || isInfraImage(name) ||
+				isInfraImage(scalar(get(kv[1], "image"))) {
 				continue
 			}
-			root := composeContext(d, kv[1])
-			if contexts[root] > 1 {
-				root = ""
-			}
-			out = append(out, candidate{name: name, root: root, byPrefix: true,
+			contexts[root]++
+			found = append(found, candidate{name: name, root: root, byPrefix: true,
 				reason: fmt.Sprintf("compose service %s in %s", name, d.in.path),
 				decl:   facts.Position{File: d.in.path, Line: kv[0].Line, Col: kv[0].Column}})
+		}
+		// A build context shared by several compose services (one image
+		// built many ways, or the whole repository) belongs to none of them.
+		for _, c := range found {
+			if contexts[c.root] > 1 {
+				c.root = ""
+			}
+			out = append(out, c)
 		}
 	}
 	return out
 }
 
 // composeContext returns a compose service's build context as a
-// repo-relative directory, or "" when it has none inside the repository.
-func composeContext(d *yamlDoc, svc *yaml.Node) string {
+// repo-relative directory ("" for the repository root or a context outside
+// it), and whether the service is built at all.
+func composeContext(d *yamlDoc, svc *yaml.Node) (root string, ok bool) {
 	b := get(svc, "build")
 	ctx := scalar(b)
 	if ctx == "" {
 		ctx = scalar(get(b, "context"))
 	}
+	if b != nil && ctx == "" {
+		ctx = "." // build: {dockerfile: ...} builds from the compose file's folder
+	}
 	if ctx == "" || strings.Contains(ctx, "://") {
-		return ""
+		return "", false
 	}
-	root := cleanDir(path.Join(path.Dir(d.in.path), ctx))
+	root = cleanDir(path.Join(path.Dir(d.in.path), ctx))
 	if strings.HasPrefix(root, "../") || root == ".." {
-		return ""
+		return "", true // built from outside the repository: known by name only
 	}
-	return root
+	return root, true
 }
 
 // kubernetesServices: Deployments and StatefulSets whose containers do not
@@ -271,7 +282,7 @@ func (l *loader) kubernetesServices() []candidate {
 		}
 		nameNode := getPath(d.root, "metadata", "name")
 		name := scalar(nameNode)
-		if name == "" {
+		if name == "" || isTestHarness(name) {
 			continue
 		}
 		containers := items(getPath(d.root, "spec", "template", "spec", "containers"))
@@ -440,13 +451,4 @@ func (l *loader) declIn(dir string) facts.Position {
 		}
 	}
 	return facts.Position{}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -2,7 +2,9 @@ package load
 
 import (
 	"context"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -123,7 +125,7 @@ func buildPackages(groups map[string][]*codeFile, listed map[string]*listedPkg, 
 			p.Pos = fs[0].pkgPos
 		}
 		p.Main = p.Name == "main"
-		p.Generators = sortedKeys(gens)
+		p.Generators = slices.Sorted(maps.Keys(gens))
 		if m := mods.moduleOf(dir); m != nil {
 			p.Module = m.Path
 			p.ImportPath = importPathIn(m, dir)
@@ -144,7 +146,7 @@ func buildPackages(groups map[string][]*codeFile, listed map[string]*listedPkg, 
 
 func mostCommon(counts map[string]int) string {
 	best, n := "", 0
-	for _, k := range sortedKeys(counts) {
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
 		if counts[k] > n {
 			best, n = k, counts[k]
 		}
@@ -262,7 +264,7 @@ func (l *loader) importedServices(p *facts.GoPackage) ([]string, []facts.Positio
 			first[s] = imp.Pos
 		}
 	}
-	names := sortedKeys(first)
+	names := slices.Sorted(maps.Keys(first))
 	ev := make([]facts.Position, len(names))
 	for i, n := range names {
 		ev[i] = first[n]

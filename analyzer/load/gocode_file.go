@@ -8,8 +8,10 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"maps"
 	"path"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -354,7 +356,7 @@ func parseModels(in *input) []facts.GoStruct {
 				}
 			}
 			if len(keys) > 0 {
-				out = append(out, facts.GoStruct{Name: ts.Name.Name, Pos: goPos(fset, in.path, ts.Name.Pos()), Tags: sortedKeys(keys)})
+				out = append(out, facts.GoStruct{Name: ts.Name.Name, Pos: goPos(fset, in.path, ts.Name.Pos()), Tags: slices.Sorted(maps.Keys(keys))})
 			}
 		}
 	}

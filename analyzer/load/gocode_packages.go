@@ -3,9 +3,11 @@ package load
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -101,7 +103,7 @@ func (l *loader) goRuns(mods *modIndex) []goRun {
 			runs = append(runs, run)
 		}
 	}
-	dirs := sortedKeys(mods.byDir)
+	dirs := slices.Sorted(maps.Keys(mods.byDir))
 	for _, d := range dirs {
 		if !inWork[d] {
 			runs = append(runs, goRun{dir: d, gowork: "off", patterns: []string{"./..."}, mods: []*facts.GoModule{mods.byDir[d]}})

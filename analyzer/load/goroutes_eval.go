@@ -3,7 +3,9 @@ package load
 import (
 	"go/ast"
 	"go/token"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -171,7 +173,7 @@ func sortedNodes(m map[ast.Node]*root) []ast.Node {
 // when recording).
 func (r *routeResolver) evalAll(entriesOnly bool) {
 	for _, p := range r.pkgs {
-		for _, name := range sortedKeys(p.consts) {
+		for _, name := range slices.Sorted(maps.Keys(p.consts)) {
 			c := p.consts[name]
 			if !c.isVar {
 				continue

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -496,7 +498,7 @@ func (hr *historyReader) finish() {
 				set[s] = true
 			}
 		}
-		ch.Services = sortedKeys(set)
+		ch.Services = slices.Sorted(maps.Keys(set))
 		ch.RepoWide = all || wide(len(ch.Services))
 		if ch.RepoWide {
 			h.RepoWide++

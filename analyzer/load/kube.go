@@ -3,7 +3,9 @@ package load
 import (
 	"context"
 	"encoding/base64"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -229,7 +231,7 @@ func (l *loader) kubeEnv(d *yamlDoc, c *yaml.Node, ns string, configs map[string
 			if cfg == nil {
 				continue
 			}
-			for _, k := range sortedKeys(cfg.values) {
+			for _, k := range slices.Sorted(maps.Keys(cfg.values)) {
 				set(envValue{name: prefix + k, value: cfg.values[k], from: cfg.kind + ":" + cfg.name, pos: at(d, ef)})
 			}
 		}

@@ -32,7 +32,8 @@ type Options struct {
 	// Exclude holds repo-relative doublestar globs of files and directories
 	// not to read.
 	Exclude []string
-	// MaxFileSize is the largest file read, in bytes.
+	// MaxFileSize is the largest file read, in bytes, whatever its kind;
+	// 0 means each kind's own cap (SizeLimit).
 	MaxFileSize int64
 	// Services, when not empty, are declared by the config and take
 	// precedence over discovery.
@@ -60,8 +61,7 @@ type ServiceDecl struct {
 // DefaultOptions returns the loader defaults.
 func DefaultOptions() Options {
 	return Options{
-		SkipDirs:    []string{"vendor", "node_modules", "third_party"},
-		MaxFileSize: 8 << 20,
+		SkipDirs: []string{"vendor", "node_modules", "third_party"},
 	}
 }
 
@@ -162,7 +162,7 @@ func (l *loader) read(ctx context.Context, files []*input) {
 			}
 		}
 		for i := lo; i < hi; i++ {
-			data, err := readConfined(root, name(files[i].path), l.maxSize())
+			data, err := readConfined(root, name(files[i].path), l.limitFor(files[i].kind))
 			switch {
 			case err != nil:
 				reasons[i] = "unreadable: " + errText(err)
@@ -189,11 +189,28 @@ func (l *loader) read(ctx context.Context, files []*input) {
 	}
 }
 
-func (l *loader) maxSize() int64 {
+func (l *loader) maxSize() int64 { return l.limitFor("") }
+
+func (l *loader) limitFor(kind string) int64 {
 	if l.opts.MaxFileSize > 0 {
 		return l.opts.MaxFileSize
 	}
-	return DefaultOptions().MaxFileSize
+	return SizeLimit(kind)
+}
+
+// SizeLimit is the default size cap of each kind of input: large enough for
+// generated Go code and the biggest public API specs, small enough that one
+// file cannot exhaust memory or its parse budget.
+func SizeLimit(kind string) int64 {
+	switch kind {
+	case kindGo, kindYAML, kindJSON:
+		return 32 << 20
+	case kindSQL:
+		return 16 << 20
+	case kindProto:
+		return 8 << 20
+	}
+	return 4 << 20
 }
 
 // each runs fn(0..n-1) on a bounded pool of goroutines.

@@ -171,7 +171,11 @@ func (w *walker) file(p string, e fs.DirEntry, frames []ignoreFrame) {
 		w.skip(p, "unreadable: "+errText(err))
 		return
 	}
-	if limit := w.opts.MaxFileSize; limit > 0 && info.Size() > limit {
+	limit := w.opts.MaxFileSize
+	if limit <= 0 {
+		limit = SizeLimit(kind)
+	}
+	if info.Size() > limit {
 		w.skip(p, fmt.Sprintf("larger than the %d-byte limit", limit))
 		return
 	}

@@ -1,6 +1,8 @@
 package score
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -69,12 +71,26 @@ func owned(f analyzer.Finding) bool {
 	return false
 }
 
-// datastoreNode names the datastore a DATA finding is about after its entity
-// (the database or table the rule matched), or after its position when the
-// rule gave none.
+// datastoreNode names the datastore a DATA finding is about after its
+// entity, so that the findings about one database (shared database, shared
+// tables, shared server) meet at one node: "database:ID" and "server:ID"
+// name it, "tables:ID:t1,t2" and "ddl:ID:t1" name its tables. Other entities (a migrations
+// folder) are nodes of their own; a finding with no entity is named after
+// its position.
 func datastoreNode(f analyzer.Finding) Node {
-	label := strings.TrimSpace(strings.ReplaceAll(f.Entity, "\x00", " "))
-	if label == "" {
+	entity := strings.TrimSpace(strings.ReplaceAll(f.Entity, "\x00", " "))
+	label := entity
+	switch {
+	case strings.HasPrefix(entity, "database:"):
+		label = strings.TrimPrefix(entity, "database:")
+	case strings.HasPrefix(entity, "server:"):
+		label = strings.TrimPrefix(entity, "server:")
+	case strings.HasPrefix(entity, "tables:"), strings.HasPrefix(entity, "ddl:"):
+		_, rest, _ := strings.Cut(entity, ":")
+		if i := strings.LastIndex(rest, ":"); i > 0 {
+			label = rest[:i]
+		}
+	case entity == "":
 		label = "data shared at " + f.Pos.File
 	}
 	return Node{ID: "datastore:" + label, Kind: NodeDatastore, Label: label}
@@ -169,7 +185,7 @@ func (g *graphBuilder) graph() Graph {
 			e.Evidence = append(e.Evidence, p)
 		}
 		sort.Slice(e.Evidence, func(i, j int) bool { return e.Evidence[i].Less(e.Evidence[j]) })
-		e.Findings = sortedKeys(acc.findings)
+		e.Findings = slices.Sorted(maps.Keys(acc.findings))
 		out.Edges = append(out.Edges, e)
 	}
 	sort.Slice(out.Edges, func(i, j int) bool {
@@ -217,7 +233,7 @@ func clusters(services []string, counted []analyzer.Finding, g Graph) []Cluster 
 	}
 	var out []Cluster
 	index := map[string]int{}
-	for _, r := range sortedKeys(mapKeys(groups)) {
+	for _, r := range slices.Sorted(maps.Keys(mapKeys(groups))) {
 		if len(groups[r]) < 2 {
 			continue
 		}
@@ -287,16 +303,7 @@ func fixFirst(counted []analyzer.Finding, cl []Cluster) []string {
 		if len(a.Services) != len(b.Services) {
 			return len(a.Services) > len(b.Services)
 		}
-		if a.Pos != b.Pos {
-			return a.Pos.Less(b.Pos)
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		if a.Message != b.Message {
-			return a.Message < b.Message
-		}
-		return a.Fingerprint < b.Fingerprint
+		return analyzer.LessFinding(a, b)
 	})
 	var out []string
 	seen := map[string]bool{}

@@ -147,8 +147,12 @@ func compareNotes(rev *revision, base, head *session, known int) []string {
 		short = short[:12]
 	}
 	there, here := len(base.result.Findings), len(head.result.Findings)
-	return []string{fmt.Sprintf("compared with %s (%s): %d %s there, %d here; %d already there, %d new",
-		reports.Clean(rev.Name), short, there, plural(there, "finding", "findings"), here, known, here-known)}
+	was, is := base.report.Score, head.report.Score
+	return []string{
+		fmt.Sprintf("compared with %s (%s): %d %s there, %d here; %d already there, %d new",
+			reports.Clean(rev.Name), short, there, plural(there, "finding", "findings"), here, known, here-known),
+		fmt.Sprintf("distributed-monolith index: %d (%s) there, %d (%s) here: %+d", was.Index, was.Grade, is.Index, is.Grade, is.Index-was.Index),
+	}
 }
 
 // setFindings replaces the findings of the result and the report alike.

@@ -256,6 +256,9 @@ func TestNewFromRev(t *testing.T) {
 		if !strings.Contains(errs, "1 finding there, 2 here; 1 already there, 1 new") {
 			t.Errorf("%v: no comparison note:\n%s", args, errs)
 		}
+		if !regexp.MustCompile(`distributed-monolith index: \d+ \([A-E]\) there, \d+ \([A-E]\) here: [+-]\d+`).MatchString(errs) {
+			t.Errorf("%v: no score delta:\n%s", args, errs)
+		}
 	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Errorf("the temporary checkout was left behind: %v", left)

@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/txtar"
+
 	"github.com/decouplehq/decouple/analyzer"
+	"github.com/decouplehq/decouple/reports"
 	"github.com/decouplehq/decouple/rules"
 )
 
@@ -117,21 +120,48 @@ func TestDemoJSONGolden(t *testing.T) {
 	}
 }
 
-// TestDeterminism runs every format on the demo under GOMAXPROCS 1 and 8
-// and compares the bytes.
+// TestDeterminism runs every format on the demo and on a repository of
+// every txtar hostile case, under GOMAXPROCS 1 and 8 and with the files created in
+// opposite orders, and compares the bytes.
 func TestDeterminism(t *testing.T) {
 	prev := runtime.GOMAXPROCS(0)
 	defer runtime.GOMAXPROCS(prev)
-	for _, format := range []string{"text", "json"} {
-		var outs []string
-		for _, procs := range []int{1, 8, 1, 8} {
-			runtime.GOMAXPROCS(procs)
-			_, out, _ := decouple(t, "report", "--format", format, demo)
-			outs = append(outs, out)
+	hostile, err := filepath.Glob(filepath.Join("..", "..", "testdata", "hostile", "*.txtar"))
+	if err != nil || len(hostile) < 20 {
+		t.Fatalf("hostile cases: %v %v", hostile, err)
+	}
+	var copies []string // every txtar hostile case in one repository, its files created in opposite orders
+	for _, reverse := range []bool{false, true} {
+		dir := filepath.Join(t.TempDir(), "repo")
+		for _, file := range hostile {
+			name := strings.TrimSuffix(filepath.Base(file), ".txtar")
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range ar.Files {
+				f := ar.Files[i]
+				if reverse {
+					f = ar.Files[len(ar.Files)-1-i]
+				}
+				write(t, dir, name+"/"+f.Name, string(f.Data))
+			}
 		}
-		for i := 1; i < len(outs); i++ {
-			if outs[i] != outs[0] {
-				t.Errorf("%s output differs between runs (GOMAXPROCS 1 vs 8)", format)
+		copies = append(copies, dir)
+	}
+	for _, format := range reports.Formats() {
+		for _, set := range [][]string{{demo, demo}, copies} {
+			var outs []string
+			for i, procs := range []int{1, 8, 8, 1} {
+				runtime.GOMAXPROCS(procs)
+				_, out, _ := decouple(t, "report", "--no-history", "--format", format, set[i%2])
+				outs = append(outs, out)
+			}
+			for i := 1; i < len(outs); i++ {
+				if outs[i] != outs[0] {
+					t.Errorf("%s output of %s differs between runs (GOMAXPROCS 1 vs 8, file creation order)", format, set[0])
+					break
+				}
 			}
 		}
 	}

@@ -48,6 +48,10 @@ type expect struct {
 	load    []string // files that must have a LOAD finding
 	secrets []string // strings that must appear in no output
 	budget  time.Duration
+	// sentinel, when set, is a file the repository tries to make decouple
+	// create (through git config, hooks, go:generate...); it must not exist
+	// after the run. "{{sentinel}}" in build is replaced by its path.
+	sentinel bool
 }
 
 func TestMain(m *testing.M) {
@@ -60,7 +64,7 @@ func TestMain(m *testing.M) {
 const secret = "SECRET-OUTSIDE-4f1c"
 
 func TestHostileInputs(t *testing.T) {
-	cases := append(generatedCases(), txtarCases(t)...)
+	cases := append(append(generatedCases(), gitCases()...), txtarCases(t)...)
 	if len(cases) < 30 {
 		t.Fatalf("only %d hostile cases", len(cases))
 	}
@@ -98,6 +102,7 @@ func runHostile(t *testing.T, c hostileCase) {
 		}
 	}()
 	defer ln.Close()
+	sentinelPath := filepath.Join(outside, "sentinel")
 	c.build(t, dir, outside, ln.Addr().String())
 
 	reportPath := filepath.Join(base, "out", "report.json")
@@ -136,6 +141,9 @@ func runHostile(t *testing.T, c hostileCase) {
 	}
 	if !containsInt(c.exit, code) {
 		t.Errorf("exit %d, want one of %v\n%s", code, c.exit, out)
+	}
+	if _, err := os.Stat(sentinelPath); err == nil {
+		t.Errorf("the repository made decouple run code: %s exists", sentinelPath)
 	}
 	if n := contacted.Load(); n > 0 {
 		t.Errorf("the network was touched: %d connections to the loopback listener", n)
@@ -413,6 +421,67 @@ func generatedCases() []hostileCase {
 		{"config-alias-bomb", func(t *testing.T, dir, _, _ string) {
 			put(t, dir, ".decouple.yaml", aliasBomb("version: 1\nx-bomb: ")+"\n")
 		}, expect{exit: []int{2}}},
+	}
+}
+
+// hostileGit runs git in dir for a test's setup, with a fixed identity and dates.
+func hostileGit(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "init.defaultBranch=main", "-c", "core.fsmonitor=false"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
+		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com",
+		"GIT_AUTHOR_DATE=2026-01-02T03:04:05Z", "GIT_COMMITTER_DATE=2026-01-02T03:04:05Z")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+func gitCases() []hostileCase {
+	proto := "syntax = \"proto3\";\npackage shop.v1;\nservice S { rpc A(R) returns (R); }\nmessage R {}\n"
+	commitAll := func(t *testing.T, dir, msg string) {
+		hostileGit(t, dir, "add", "-A")
+		hostileGit(t, dir, "commit", "-q", "--no-verify", "-m", msg)
+	}
+	return []hostileCase{
+		{"git-config-runs-commands", func(t *testing.T, dir, outside, _ string) {
+			hostileGit(t, dir, "init", "-q")
+			put(t, dir, "svc/a/a.proto", proto)
+			commitAll(t, dir, "one")
+			sentinel := filepath.Join(outside, "sentinel")
+			hook := filepath.Join(dir, ".git", "hooks", "post-checkout")
+			put(t, filepath.Dir(hook), "post-checkout", "#!/bin/sh\ntouch "+sentinel+"\n")
+			must(t, os.Chmod(hook, 0o755))
+			hostileGit(t, dir, "config", "core.fsmonitor", "touch "+sentinel)
+			hostileGit(t, dir, "config", "core.hooksPath", filepath.Dir(hook))
+			hostileGit(t, dir, "config", "core.pager", "touch "+sentinel)
+			hostileGit(t, dir, "config", "diff.external", "touch "+sentinel)
+		}, expect{exit: []int{0, 1}, sentinel: true}},
+		{"git-empty-repository", func(t *testing.T, dir, _, _ string) {
+			hostileGit(t, dir, "init", "-q")
+		}, expect{exit: []int{0}}},
+		{"git-shallow-clone", func(t *testing.T, dir, outside, _ string) {
+			src := filepath.Join(outside, "src")
+			must(t, os.MkdirAll(src, 0o755))
+			hostileGit(t, src, "init", "-q")
+			for i := range 3 {
+				put(t, src, fmt.Sprintf("svc/a/f%d.proto", i), proto)
+				put(t, src, fmt.Sprintf("svc/b/f%d.proto", i), proto)
+				commitAll(t, src, fmt.Sprintf("change %d", i))
+			}
+			must(t, os.Remove(dir))
+			hostileGit(t, outside, "clone", "-q", "--depth=1", "file://"+src, dir)
+		}, expect{exit: []int{0, 1}}},
+		{"git-hostile-authors-and-messages", func(t *testing.T, dir, _, _ string) {
+			hostileGit(t, dir, "init", "-q")
+			for i := range 6 {
+				put(t, dir, fmt.Sprintf("services/a/f%d.proto", i), proto)
+				put(t, dir, fmt.Sprintf("services/b/f%d.proto", i), proto)
+				hostileGit(t, dir, "add", "-A")
+				hostileGit(t, dir, "-c", "user.name=evil\r::error::x\x1b[31m", "commit", "-q", "--no-verify",
+					"--author", "a\x1b]8;;http://x\x07 <a@example.com>", "-m", fmt.Sprintf("fix \r::error file=x::forged %d \xff", i))
+			}
+		}, expect{exit: []int{0, 1}, secrets: []string{"\r::error", "\x1b]8", "\x1b[31m"}}},
 	}
 }
 

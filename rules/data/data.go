@@ -4,6 +4,8 @@ package data
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -154,7 +156,7 @@ func shareTables(repo *facts.Repo, keep func(*facts.TableRef) bool) []*tableShar
 	}
 	shares := map[string]*tableShare{}
 	var order []string
-	for _, k := range sortedKeys(byTable) {
+	for _, k := range slices.Sorted(maps.Keys(byTable)) {
 		refs := byTable[k]
 		set := map[string]bool{}
 		for _, t := range refs {
@@ -241,13 +243,4 @@ func opVerb(op string) string {
 		return "alters"
 	}
 	return "uses"
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -2,6 +2,8 @@ package data
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/decouplehq/decouple/analyzer"
 	"github.com/decouplehq/decouple/analyzer/facts"
@@ -26,7 +28,7 @@ func runSharedDatabase(pass *analyzer.Pass) error {
 			byNode[r.Node] = append(byNode[r.Node], r)
 		}
 	}
-	for _, id := range sortedKeys(byNode) {
+	for _, id := range slices.Sorted(maps.Keys(byNode)) {
 		refs := byNode[id] // in service, then position order
 		services := servicesOf(refs)
 		if len(services) < 2 {

@@ -2,6 +2,8 @@ package data
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/decouplehq/decouple/analyzer"
@@ -42,7 +44,7 @@ func runSharedDatabaseServer(pass *analyzer.Pass) error {
 		}
 		s.dbs[r.Service][r.Database] = true
 	}
-	for _, id := range sortedKeys(servers) {
+	for _, id := range slices.Sorted(maps.Keys(servers)) {
 		s := servers[id]
 		all := map[string]bool{}
 		for _, dbs := range s.dbs {
@@ -54,7 +56,7 @@ func runSharedDatabaseServer(pass *analyzer.Pass) error {
 			continue
 		}
 		var parts []string
-		for _, svc := range sortedKeys(s.dbs) {
+		for _, svc := range slices.Sorted(maps.Keys(s.dbs)) {
 			parts = append(parts, fmt.Sprintf("%s (%s)", svc, strings.Join(sortedSet(s.dbs[svc]), ", ")))
 		}
 		anchor := s.refs[0]

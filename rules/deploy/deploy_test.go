@@ -8,9 +8,9 @@ import (
 	"github.com/decouplehq/decouple/rules/ruletest"
 )
 
-func TestHistoryUnavailable(t *testing.T) { ruletest.RunGit(t, deploy.HistoryUnavailable) }
+func TestHistoryUnavailable(t *testing.T) { ruletest.Run(t, deploy.HistoryUnavailable) }
 
-func TestCoChangeCoupling(t *testing.T) { ruletest.RunGit(t, deploy.CoChangeCoupling) }
+func TestCoChangeCoupling(t *testing.T) { ruletest.Run(t, deploy.CoChangeCoupling) }
 
 func TestDegree(t *testing.T) {
 	for _, c := range []struct {

@@ -53,6 +53,18 @@ func runSingleDeployable(pass *analyzer.Pass) error {
 			Entity: "bundle:" + b.File,
 		})
 	}
+	for _, root := range pass.Repo.CompositionRoots {
+		rel := make([]analyzer.Related, len(root.Services))
+		for i, svc := range root.Services {
+			rel[i] = analyzer.Related{Pos: root.Evidence[i], Service: svc, Message: "imports " + svc}
+		}
+		pass.Report(analyzer.Finding{
+			Pos: root.Pos, Services: root.Services, Related: rel,
+			Message: fmt.Sprintf("main package %s wires %d services into one binary: %s", root.Package,
+				len(root.Services), strings.Join(root.Services, ", ")),
+			Entity: "main:" + root.Package,
+		})
+	}
 	return nil
 }
 
@@ -63,7 +75,8 @@ the repository layout says. The split into services is then only in the source t
 Flagged: a Dockerfile that compiles or starts several services (go build of several
 services' commands, a CMD/ENTRYPOINT naming them, or a process manager started in an image
 that copies several services); a supervisord, modd or Procfile config that runs several
-services' programs. Copying another service's sources (generated clients, protos) into an
+services' programs; a main package that belongs to no service and imports several services
+(a composition root such as cmd/all). Copying another service's sources (generated clients, protos) into an
 image is not flagged.
 
 Example:

@@ -33,6 +33,7 @@ import (
 	"github.com/decouplehq/decouple/analyzer/config"
 	"github.com/decouplehq/decouple/analyzer/facts"
 	"github.com/decouplehq/decouple/analyzer/load"
+	"github.com/decouplehq/decouple/analyzer/load/gittest"
 )
 
 // Run checks rule against every case in testdata/<rule.Name>/.
@@ -52,20 +53,27 @@ func Run(t *testing.T, rule *analyzer.Rule) {
 	}
 }
 
-// RunCase checks rule against one txtar case.
+// RunCase checks rule against one txtar case. A case whose archive holds
+// gittest directives (@commit, @merge, @shallow, ...) is built as a git
+// repository by gittest.Build, for the rules that read history; in such a
+// script files may be written by several commits, so expectations belong in
+// the header ("want path:LINE ..."). Any other case is extracted as is.
 func RunCase(t *testing.T, rule *analyzer.Rule, file string) {
 	t.Helper()
 	ar, err := txtar.ParseFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	if err := Extract(ar, dir); err != nil {
+	dir := filepath.Join(t.TempDir(), "repo")
+	if gittest.IsScript(ar) {
+		err = gittest.Build(ar, dir)
+	} else {
+		err = Extract(ar, dir)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
-	findings := Analyze(t, dir, rule)
-	wants := collectWants(t, ar)
-	Check(t, findings, wants)
+	Check(t, Analyze(t, dir, rule), collectWants(t, ar))
 }
 
 // Extract writes the archive's files below dir.
