@@ -59,7 +59,7 @@ func parseDSN(s string) (d dsn, ok bool) {
 		d, ok = parseJDBC(s)
 	case strings.Contains(s, "://"):
 		d, ok = parseURLDSN(s)
-	case mysqlForm.MatchString(s):
+	case (strings.Contains(s, ")/") || strings.Contains(s, "@/")) && mysqlForm.MatchString(s): // both forms hold one
 		d, ok = parseMySQLDSN(s)
 	case strings.Contains(s, ";") && strings.Contains(s, "="):
 		d, ok = parseADO(s)

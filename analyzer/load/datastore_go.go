@@ -73,7 +73,7 @@ func scanGo(in *input, service string) goScan {
 	if !worthScanning(in.data) {
 		return out
 	}
-	migrates := bytes.Contains(bytes.ToLower(in.data), []byte("migrat")) || bytes.Contains(in.data, []byte("goose"))
+	migrates := containsFold(in.data, "migrat") || bytes.Contains(in.data, []byte("goose"))
 	for _, g := range goLiterals(in) {
 		if d, ok := parseDSN(g.value); ok {
 			out.refs = append(out.refs, rawRef{service: service, d: d, source: "go", key: firstNonEmpty(g.key, "string literal"), pos: g.pos})
@@ -107,6 +107,22 @@ func scanGo(in *input, service string) goScan {
 // migration path or driver option struct.
 var scanWords = [][]byte{[]byte("://"), []byte("@tcp("), []byte("@unix("), []byte("@/"), []byte("dbname="),
 	[]byte("host="), []byte("Server="), []byte("jdbc:"), []byte("migrat"), []byte("goose")}
+
+// containsFold reports whether bytes.ToLower(data) holds the lower-case
+// ASCII word w, without lower-casing a copy of an ASCII file (a few
+// non-ASCII capitals, such as İ, lower to ASCII letters).
+func containsFold(data []byte, w string) bool {
+	ascii := true
+	for i, c := range data {
+		if c >= 0x80 {
+			ascii = false
+		}
+		if i+len(w) <= len(data) && c|0x20 == w[0] && asciiFoldEqual(data[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return !ascii && bytes.Contains(bytes.ToLower(data), []byte(w))
+}
 
 // worthScanning is a cheap test run on every Go file before its literals
 // are read.
