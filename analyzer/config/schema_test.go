@@ -17,6 +17,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/decouplehq/decouple/analyzer/config"
+	"github.com/decouplehq/decouple/analyzer/schematest"
 )
 
 const repoRoot = "../.."
@@ -101,24 +102,7 @@ func fixtureConfigs(t *testing.T) (valid, broken []configFile) {
 
 func configSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(repoRoot, "docs", "config.schema.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("config.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("config.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return schematest.Compile(t, filepath.Join(repoRoot, "docs", "config.schema.json"))
 }
 
 // asJSON converts YAML to the JSON value a schema validator reads; an error

@@ -18,6 +18,7 @@ import (
 	"github.com/decouplehq/decouple/analyzer"
 	"github.com/decouplehq/decouple/analyzer/baseline"
 	"github.com/decouplehq/decouple/analyzer/config"
+	"github.com/decouplehq/decouple/analyzer/schematest"
 	"github.com/decouplehq/decouple/rules"
 )
 
@@ -50,28 +51,8 @@ func TestCIFormatsEndToEnd(t *testing.T) {
 
 func validateSARIF(t *testing.T, out string) {
 	t.Helper()
-	raw, err := os.ReadFile("../../reports/testdata/sarif-schema-2.1.0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("sarif.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	schema, err := c.Compile("sarif.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schema.Validate(inst); err != nil {
+	schema := schematest.Compile(t, "../../reports/testdata/sarif-schema-2.1.0.json")
+	if err := schematest.Validate(schema, out); err != nil {
 		t.Errorf("SARIF of the demo does not match the schema: %v", err)
 	}
 }
@@ -386,23 +367,7 @@ func TestConfigInit(t *testing.T) {
 
 func configSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	raw, err := os.ReadFile("../../docs/config.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("config.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("config.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return schematest.Compile(t, "../../docs/config.schema.json")
 }
 
 // TestConfigExclusion: an exclusion by rule and services drops the demo's

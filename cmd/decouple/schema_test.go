@@ -3,31 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/decouplehq/decouple/analyzer/schematest"
 )
 
 // TestJSONMatchesSchema validates the demo's JSON report, and a report with
 // a failed rule, against the published schema of the protocol.
 func TestJSONMatchesSchema(t *testing.T) {
-	raw, err := os.ReadFile("../../docs/report.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("report.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	schema, err := c.Compile("report.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	schema := schematest.Compile(t, "../../docs/report.schema.json")
 	bad, _ := jsonschema.UnmarshalJSON(bytes.NewReader([]byte(`{"version":1,"tool":{"name":"decouple","version":"x"},"root":"/abs",
 		"services":[],"findings":[{"rule":"API1"}],"errors":[],"stats":{"files_seen":0,"files_analyzed":0,"files_skipped":[],"suppressed":0}}`)))
 	if schema.Validate(bad) == nil {
