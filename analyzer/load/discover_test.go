@@ -86,3 +86,37 @@ func normalize(t *testing.T, line string) string {
 	}
 	return out
 }
+
+// TestContractOwners: specs and protos in a shared folder belong to the
+// service their file name names; others stay shared.
+func TestContractOwners(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/discover/shared-contracts.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := ruletest.Extract(ar, dir); err != nil {
+		t.Fatal(err)
+	}
+	repo, err := load.Repo(context.Background(), dir, load.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, s := range repo.OpenAPI {
+		got[s.Path] = s.Service
+	}
+	for _, p := range repo.Protos {
+		got[p.Path] = p.Service
+	}
+	for _, f := range repo.Files {
+		if want, ok := got[f.Path]; ok && f.Service != want {
+			t.Errorf("file %s attributed to %q, its facts to %q", f.Path, f.Service, want)
+		}
+	}
+	for p, want := range map[string]string{"api/openapi/trainer.yml": "trainer", "api/openapi/shared.yml": "", "api/protobuf/users.proto": "users"} {
+		if got[p] != want {
+			t.Errorf("%s belongs to %q, want %q", p, got[p], want)
+		}
+	}
+}

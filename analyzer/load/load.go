@@ -312,8 +312,23 @@ func (l *loader) finish() {
 	sort.Slice(repo.Suppressions, func(i, j int) bool { return repo.Suppressions[i].Pos.Less(repo.Suppressions[j].Pos) })
 	sort.Slice(repo.Protos, func(i, j int) bool { return repo.Protos[i].Path < repo.Protos[j].Path })
 	sortAPIs(repo)
+	for _, spec := range repo.OpenAPI {
+		spec.Service = l.contractOwner(spec.Path)
+	}
 	for _, p := range repo.Protos {
-		p.Service = l.serviceOf(p.Path)
+		p.Service = l.contractOwner(p.Path)
+	}
+	contracts := map[string]string{}
+	for _, spec := range repo.OpenAPI {
+		contracts[spec.Path] = spec.Service
+	}
+	for _, p := range repo.Protos {
+		contracts[p.Path] = p.Service
+	}
+	for _, f := range repo.Files {
+		if svc, ok := contracts[f.Path]; ok {
+			f.Service = svc
+		}
 	}
 	sortWorkloadFacts(repo)
 	sortDataFacts(repo)
@@ -328,6 +343,28 @@ func (l *loader) serviceOf(p string) string {
 		return l.repo.ServiceOf(p)
 	}
 	return l.owner.ServiceOf(p)
+}
+
+// contractOwner attributes a contract (an OpenAPI spec, a proto) to the
+// service owning its directory or, for a contract kept in a shared folder
+// (api/openapi/trainer.yml, api/protobuf/users.proto), to the service its
+// file name names.
+func (l *loader) contractOwner(p string) string {
+	if s := l.serviceOf(p); s != "" {
+		return s
+	}
+	stem := strings.ToLower(strings.TrimSuffix(path.Base(p), path.Ext(p)))
+	for _, suffix := range []string{".openapi", ".swagger", "-openapi", "_openapi", "-api", "_api", ".api"} {
+		stem = strings.TrimSuffix(stem, suffix)
+	}
+	for _, s := range l.repo.Services {
+		for _, n := range nameForms(strings.ToLower(s.Name)) {
+			if n == stem {
+				return s.Name
+			}
+		}
+	}
+	return ""
 }
 
 func matchGlobs(globs []string, p string) bool {

@@ -54,6 +54,9 @@ func runSingleDeployable(pass *analyzer.Pass) error {
 		})
 	}
 	for _, root := range pass.Repo.CompositionRoots {
+		if isTooling(root.Package) {
+			continue // a generator or test binary is built, not deployed
+		}
 		rel := make([]analyzer.Related, len(root.Services))
 		for i, svc := range root.Services {
 			rel[i] = analyzer.Related{Pos: root.Evidence[i], Service: svc, Message: "imports " + svc}
@@ -68,6 +71,18 @@ func runSingleDeployable(pass *analyzer.Pass) error {
 	return nil
 }
 
+// isTooling reports whether a package lies in a tooling, test or example
+// folder.
+func isTooling(dir string) bool {
+	for _, part := range strings.Split(dir, "/") {
+		switch part {
+		case "tools", "tool", "hack", "scripts", "test", "tests", "e2e", "examples", "example", "docs", "testdata":
+			return true
+		}
+	}
+	return false
+}
+
 const singleDeployableDoc = `Services built into one binary or image, or run side by side in one container
 by a process manager, are one deployable: they ship, scale, restart and fail together, whatever
 the repository layout says. The split into services is then only in the source tree.
@@ -76,7 +91,8 @@ Flagged: a Dockerfile that compiles or starts several services (go build of seve
 services' commands, a CMD/ENTRYPOINT naming them, or a process manager started in an image
 that copies several services); a supervisord, modd or Procfile config that runs several
 services' programs; a main package that belongs to no service and imports several services
-(a composition root such as cmd/all). Copying another service's sources (generated clients, protos) into an
+(a composition root such as cmd/all; generators and test binaries under tools/, hack/,
+test/ or examples/ are not deployables). Copying another service's sources (generated clients, protos) into an
 image is not flagged.
 
 Example:
