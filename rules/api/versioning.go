@@ -184,33 +184,41 @@ func NewAllowlist(globs []string) Allowlist {
 				continue
 			}
 		}
-		if !strings.HasPrefix(g, "/") && !strings.HasPrefix(g, "**") {
-			g = "/" + g
-		}
-		var b strings.Builder
-		b.WriteString("^")
-		for i := 0; i < len(g); i++ {
-			switch {
-			case strings.HasPrefix(g[i:], "**/"):
-				b.WriteString("(?:.*/)?")
-				i += 2
-			case strings.HasPrefix(g[i:], "**"):
-				b.WriteString(".*")
-				i++
-			case g[i] == '*':
-				b.WriteString("[^/]*")
-			case g[i] == '?':
-				b.WriteString("[^/]")
-			default:
-				b.WriteString(regexp.QuoteMeta(g[i : i+1]))
-			}
-		}
-		b.WriteString("$")
-		if re, err := regexp.Compile(b.String()); err == nil {
+		if re, err := globRegexp(g); err == nil {
 			out.res = append(out.res, re)
 		}
 	}
 	return out
+}
+
+// globRegexp translates a path glob into a regular expression: "*" within
+// a segment, "**" across segments ("**/" also matching no segment). It is
+// the general case the Allowlist falls back on, and the reference its fast
+// paths are tested against.
+func globRegexp(g string) (*regexp.Regexp, error) {
+	if !strings.HasPrefix(g, "/") && !strings.HasPrefix(g, "**") {
+		g = "/" + g
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(g); i++ {
+		switch {
+		case strings.HasPrefix(g[i:], "**/"):
+			b.WriteString("(?:.*/)?")
+			i += 2
+		case strings.HasPrefix(g[i:], "**"):
+			b.WriteString(".*")
+			i++
+		case g[i] == '*':
+			b.WriteString("[^/]*")
+		case g[i] == '?':
+			b.WriteString("[^/]")
+		default:
+			b.WriteString(regexp.QuoteMeta(g[i : i+1]))
+		}
+	}
+	b.WriteString("$")
+	return regexp.Compile(b.String())
 }
 
 // Allows reports whether any of the paths is allowed unversioned.
