@@ -58,15 +58,7 @@ func writeDOT(w io.Writer, r *Report, _ Options) error {
 		dotQuote(fmt.Sprintf("%s: distributed-monolith index %d (%s)", r.Root, s.Index, s.Grade)))
 	fmt.Fprintln(bw, "  node [fontname=\"Helvetica\", shape=box, style=rounded];")
 	fmt.Fprintln(bw, "  edge [fontname=\"Helvetica\", fontsize=10];")
-	inCluster := clusterOf(s)
-	nodes := map[int][]score.Node{}
-	for _, n := range s.Graph.Nodes {
-		c := inCluster[n.ID]
-		if n.Kind == score.NodeDatastore {
-			c = datastoreCluster(s, n.ID, inCluster)
-		}
-		nodes[c] = append(nodes[c], n)
-	}
+	nodes := nodesByCluster(s)
 	writeNode := func(indent string, n score.Node) {
 		if n.Kind == score.NodeDatastore {
 			fmt.Fprintf(bw, "%s%s [label=%s, shape=cylinder, style=\"\"];\n", indent, dotQuote(n.ID), dotQuote(n.Label))
@@ -136,15 +128,7 @@ func writeMermaidGraph(bw *bufio.Writer, r *Report) {
 		ids[n.ID] = fmt.Sprintf("n%d", i)
 	}
 	fmt.Fprintln(bw, "flowchart LR")
-	inCluster := clusterOf(s)
-	nodes := map[int][]score.Node{}
-	for _, n := range s.Graph.Nodes {
-		c := inCluster[n.ID]
-		if n.Kind == score.NodeDatastore {
-			c = datastoreCluster(s, n.ID, inCluster)
-		}
-		nodes[c] = append(nodes[c], n)
-	}
+	nodes := nodesByCluster(s)
 	writeNode := func(indent string, n score.Node) {
 		if n.Kind == score.NodeDatastore {
 			fmt.Fprintf(bw, "%s%s[(\"%s\")]\n", indent, ids[n.ID], mermaidText(n.Label))
@@ -190,4 +174,19 @@ func mermaidText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// nodesByCluster groups the graph's nodes by the cluster they are drawn in
+// (0 for none); a datastore goes with the services that use it.
+func nodesByCluster(s score.Score) map[int][]score.Node {
+	inCluster := clusterOf(s)
+	nodes := map[int][]score.Node{}
+	for _, n := range s.Graph.Nodes {
+		c := inCluster[n.ID]
+		if n.Kind == score.NodeDatastore {
+			c = datastoreCluster(s, n.ID, inCluster)
+		}
+		nodes[c] = append(nodes[c], n)
+	}
+	return nodes
 }
