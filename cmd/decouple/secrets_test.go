@@ -19,7 +19,7 @@ func TestPasswordsInNoFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	planted := plantedPasswords(t, ar)
+	planted := ruletest.PlantedPasswords(t, ar)
 	if len(planted) < 15 {
 		t.Fatalf("only %d passwords planted in the fixture", len(planted))
 	}
@@ -45,13 +45,3 @@ func TestPasswordsInNoFormat(t *testing.T) {
 }
 
 // plantedPasswords reads the "passwords:" line of the fixture's header.
-func plantedPasswords(t *testing.T, ar *txtar.Archive) []string {
-	t.Helper()
-	for _, line := range strings.Split(string(ar.Comment), "\n") {
-		if rest, ok := strings.CutPrefix(line, "passwords:"); ok {
-			return strings.Fields(rest)
-		}
-	}
-	t.Fatal("the fixture lists no passwords")
-	return nil
-}

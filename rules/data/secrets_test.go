@@ -19,7 +19,7 @@ func TestPasswordsNeverAppear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	passwords := plantedPasswords(t, ar)
+	passwords := ruletest.PlantedPasswords(t, ar)
 	dir := t.TempDir()
 	if err := ruletest.Extract(ar, dir); err != nil {
 		t.Fatal(err)
@@ -64,13 +64,3 @@ func TestPasswordsNeverAppear(t *testing.T) {
 }
 
 // plantedPasswords reads the "passwords:" line of the fixture's header.
-func plantedPasswords(t *testing.T, ar *txtar.Archive) []string {
-	t.Helper()
-	for _, line := range strings.Split(string(ar.Comment), "\n") {
-		if rest, ok := strings.CutPrefix(line, "passwords:"); ok {
-			return strings.Fields(rest)
-		}
-	}
-	t.Fatal("the fixture lists no passwords")
-	return nil
-}

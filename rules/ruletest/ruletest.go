@@ -209,3 +209,17 @@ func String(findings []analyzer.Finding) string {
 	}
 	return b.String()
 }
+
+// PlantedPasswords returns the secrets a fixture plants, listed in its
+// header as "passwords: p1 p2 ...", for the tests that assert none of them
+// reaches any output.
+func PlantedPasswords(t *testing.T, ar *txtar.Archive) []string {
+	t.Helper()
+	for _, line := range strings.Split(string(ar.Comment), "\n") {
+		if rest, ok := strings.CutPrefix(line, "passwords:"); ok {
+			return strings.Fields(rest)
+		}
+	}
+	t.Fatal("the fixture lists no passwords")
+	return nil
+}
