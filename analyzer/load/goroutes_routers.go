@@ -168,15 +168,7 @@ func (r *routeResolver) chi(v *rval, name string, x *ast.CallExpr, fr *frame) an
 		r.record(v, p, ok, nil, x)
 		return nil
 	case "Method", "MethodFunc":
-		p, ok := r.strArg(x, 1, fr)
-		var ms []string
-		if len(x.Args) > 0 {
-			ms = r.methodArgs(x.Args[:1], fr)
-		}
-		if len(x.Args) > 2 {
-			r.args(x.Args[2:], fr)
-		}
-		r.record(v, p, ok, ms, x)
+		r.recordMethodFirst(v, x, fr)
 		return nil
 	case "Route":
 		p, ok := r.strArg(x, 0, fr)
@@ -224,15 +216,7 @@ func (r *routeResolver) groupRouter(v *rval, name string, x *ast.CallExpr, fr *f
 	case "Handle", "Add", "Match":
 		// gin Handle(method, path), echo Add(method, path), fiber Add(method(s), path),
 		// gin/echo Match(methods, path).
-		p, ok := r.strArg(x, 1, fr)
-		var ms []string
-		if len(x.Args) > 0 {
-			ms = r.methodArgs(x.Args[:1], fr)
-		}
-		if len(x.Args) > 2 {
-			r.args(x.Args[2:], fr)
-		}
-		r.record(v, p, ok, ms, x)
+		r.recordMethodFirst(v, x, fr)
 		return nil
 	case "Route":
 		if v.kind == routerFiber {
@@ -347,6 +331,21 @@ func unwrapRouter(h any) (*rval, string, bool) {
 		return nil, "", false
 	}
 	return nil, "", false
+}
+
+// recordMethodFirst records a registration whose first argument is the
+// method(s) and whose second is the path: gorilla Method, gin Handle, echo
+// Add, fiber Add, gin/echo Match.
+func (r *routeResolver) recordMethodFirst(v *rval, x *ast.CallExpr, fr *frame) {
+	p, ok := r.strArg(x, 1, fr)
+	var ms []string
+	if len(x.Args) > 0 {
+		ms = r.methodArgs(x.Args[:1], fr)
+	}
+	if len(x.Args) > 2 {
+		r.args(x.Args[2:], fr)
+	}
+	r.record(v, p, ok, ms, x)
 }
 
 // record registers a route on v's root at v's prefix plus p.
