@@ -1,6 +1,8 @@
 package facts
 
-import "strings"
+import (
+	"sync"
+)
 
 // GoModule is one go.mod file of the repository.
 type GoModule struct {
@@ -164,6 +166,7 @@ func (r *Repo) GoPackageByDir(dir string) *GoPackage {
 // ResolveProtoImport returns the repo proto an import of from names: the
 // file whose path is the import path or ends with "/"+path. A file of the
 // importer's own service wins, then a shared file, then the shortest path.
+// It is safe to call from concurrent rules.
 func (r *Repo) ResolveProtoImport(from *ProtoFile, imp string) *ProtoFile {
 	var best *ProtoFile
 	rank := func(p *ProtoFile) int {
@@ -175,8 +178,8 @@ func (r *Repo) ResolveProtoImport(from *ProtoFile, imp string) *ProtoFile {
 		}
 		return 2
 	}
-	for _, pf := range r.Protos {
-		if pf == from || (pf.Path != imp && !strings.HasSuffix(pf.Path, "/"+imp)) {
+	for _, pf := range r.protoImports.lookup(r.Protos, imp) {
+		if pf == from {
 			continue
 		}
 		if best == nil || rank(pf) < rank(best) ||
@@ -185,4 +188,33 @@ func (r *Repo) ResolveProtoImport(from *ProtoFile, imp string) *ProtoFile {
 		}
 	}
 	return best
+}
+
+// protoImportIndex maps every import path a proto answers to (its path
+// and every suffix of it after a "/") to the protos, so that resolving the
+// imports of a googleapis-sized tree is linear rather than quadratic. It is
+// built on first use and rebuilt when Protos changes length.
+type protoImportIndex struct {
+	mu     sync.Mutex
+	of     []*ProtoFile
+	byPath map[string][]*ProtoFile
+}
+
+func (x *protoImportIndex) lookup(protos []*ProtoFile, imp string) []*ProtoFile {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.byPath == nil || len(x.of) != len(protos) || (len(protos) > 0 && &x.of[0] != &protos[0]) {
+		x.of = protos
+		x.byPath = make(map[string][]*ProtoFile, 4*len(protos))
+		for _, pf := range protos {
+			p := pf.Path
+			x.byPath[p] = append(x.byPath[p], pf)
+			for i := range len(p) {
+				if p[i] == '/' && i+1 < len(p) {
+					x.byPath[p[i+1:]] = append(x.byPath[p[i+1:]], pf)
+				}
+			}
+		}
+	}
+	return x.byPath[imp]
 }

@@ -88,6 +88,9 @@ type Repo struct {
 	// bundling and start-up observations (deploy.go).
 	History History
 	Deploy  Deploy
+
+	// protoImports indexes Protos by import path (ResolveProtoImport).
+	protoImports protoImportIndex
 }
 
 // Service is one deployable unit of the repository.

@@ -105,14 +105,14 @@ func serverMajors(pass *analyzer.Pass) {
 // majorImports reports a proto package vN that imports its own v(N-k)
 // package (AIP-185).
 func majorImports(pass *analyzer.Pass) {
-	apis := apiPackages(pass.Repo.Protos)
+	apis := apiPackages(pass.Repo)
 	for _, pf := range pass.Repo.Protos {
 		base, n := splitMajor(pf.Package)
 		if pf.Vendored || n < 2 || !apis[pf.Package] {
 			continue
 		}
 		for _, imp := range pf.Imports {
-			dep := resolveImport(pass.Repo.Protos, imp.Path)
+			dep := pass.Repo.ResolveProtoImport(pf, imp.Path)
 			if dep == nil {
 				continue
 			}

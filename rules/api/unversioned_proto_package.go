@@ -38,7 +38,7 @@ func ProtoPackageVersioned(pkg string) bool {
 }
 
 func runUnversionedProtoPackage(pass *analyzer.Pass) error {
-	apis := apiPackages(pass.Repo.Protos)
+	apis := apiPackages(pass.Repo)
 	for _, pf := range pass.Repo.Protos {
 		if pf.Vendored || strings.HasPrefix(pf.Package, "google.") || !apis[pf.Package] {
 			continue
@@ -63,7 +63,8 @@ func runUnversionedProtoPackage(pass *analyzer.Pass) error {
 
 // apiPackages returns the packages that are APIs: those defining a service,
 // and those imported by a file that defines a service in another package.
-func apiPackages(protos []*facts.ProtoFile) map[string]bool {
+func apiPackages(repo *facts.Repo) map[string]bool {
+	protos := repo.Protos
 	apis := map[string]bool{}
 	for _, pf := range protos {
 		if len(pf.Services) > 0 {
@@ -75,23 +76,12 @@ func apiPackages(protos []*facts.ProtoFile) map[string]bool {
 			continue
 		}
 		for _, imp := range pf.Imports {
-			if dep := resolveImport(protos, imp.Path); dep != nil && dep.Package != pf.Package {
+			if dep := repo.ResolveProtoImport(pf, imp.Path); dep != nil && dep.Package != pf.Package {
 				apis[dep.Package] = true
 			}
 		}
 	}
 	return apis
-}
-
-// resolveImport finds the repo proto an import path names: the file whose
-// path is the import path or ends with "/"+import path.
-func resolveImport(protos []*facts.ProtoFile, imp string) *facts.ProtoFile {
-	for _, pf := range protos {
-		if pf.Path == imp || strings.HasSuffix(pf.Path, "/"+imp) {
-			return pf
-		}
-	}
-	return nil
 }
 
 func suggest(pkg string) string {
