@@ -121,6 +121,7 @@ type analysisFlags struct {
 	noHist   bool
 	goLoader string
 	stats    bool // --stats: phase timings on stderr (stats.go)
+	profile  profileFlags
 }
 
 func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
@@ -137,6 +138,8 @@ func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
 	fl.BoolVar(&f.noHist, "no-history", false, "do not read git history (co-change coupling is not checked)")
 	fl.StringVar(&f.goLoader, "go-loader", load.GoLoaderParser, "how Go imports are read: parser (go/parser, runs nothing) or packages (go/packages, runs the go command offline)")
 	fl.BoolVar(&f.stats, "stats", false, "print the time of each phase (walk+read, classify, discover, parsers, rules, render) to stderr")
+	fl.StringVar(&f.profile.cpu, "cpu-profile", "", "write a pprof CPU profile of the run to FILE")
+	fl.StringVar(&f.profile.mem, "mem-profile", "", "write a pprof heap profile, taken at the end of the run, to FILE")
 }
 
 func (e *env) analyzeCommand(name, use, short, defaultFailOn string) *cobra.Command {
@@ -198,7 +201,14 @@ func (e *env) analyze(ctx context.Context, name, path string, f *analysisFlags, 
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
 	}
+	stopProfile, err := f.profile.start()
+	if err != nil {
+		return err
+	}
 	s, err := e.loadAndRun(ctx, path, f.config, f.noConfig)
+	if perr := stopProfile(); perr != nil && err == nil {
+		err = perr
+	}
 	if err != nil {
 		return err
 	}
