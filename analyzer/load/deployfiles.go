@@ -75,7 +75,7 @@ type instruction struct {
 func dockerInstructions(data []byte) []instruction {
 	var out []instruction
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	sc.Buffer(nil, 1<<20) // grows from 4 KB; a 64 KB buffer per Dockerfile added up
 	var cur *instruction
 	n := 0
 	for sc.Scan() {

@@ -129,6 +129,7 @@ type loader struct {
 	byPath map[string]*input
 	byDir  map[string][]*input // inputs directly in each directory
 	docs   []*yamlDoc
+	specs  []*input    // inputs that are one OpenAPI document, decoded by parseOpenAPI
 	work   []*workload // compose and Kubernetes workloads, with env in clear
 
 	mu       sync.Mutex // guards repo.Problems and repo.Incomplete while parsers run
@@ -309,7 +310,13 @@ func (l *loader) finish() {
 		return a.Message < b.Message
 	})
 	sort.Strings(repo.Incomplete)
-	sort.Slice(repo.Suppressions, func(i, j int) bool { return repo.Suppressions[i].Pos.Less(repo.Suppressions[j].Pos) })
+	sort.Slice(repo.Suppressions, func(i, j int) bool {
+		a, b := repo.Suppressions[i], repo.Suppressions[j]
+		if a.Pos != b.Pos {
+			return a.Pos.Less(b.Pos)
+		}
+		return a.Rule < b.Rule
+	})
 	sort.Slice(repo.Protos, func(i, j int) bool { return repo.Protos[i].Path < repo.Protos[j].Path })
 	sortAPIs(repo)
 	for _, spec := range repo.OpenAPI {

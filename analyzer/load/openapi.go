@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,11 +18,13 @@ import (
 
 // parseOpenAPI loads every OpenAPI and Swagger document in parallel, each
 // under the per-file time budget. Each load has its own kin-openapi Loader:
-// a Loader keeps unsynchronised state.
+// a Loader keeps unsynchronised state. The inputs classify left to it
+// (l.specs) are decoded here, one per worker, and their trees released as
+// soon as each is loaded.
 func (l *loader) parseOpenAPI(ctx context.Context) {
 	defer l.stats.parser("openapi", time.Now())
 	docs := l.docsOf(docOpenAPI)
-	if len(docs) == 0 {
+	if len(docs)+len(l.specs) == 0 {
 		return
 	}
 	trees := map[string]*yaml.Node{}
@@ -32,32 +35,69 @@ func (l *loader) parseOpenAPI(ctx context.Context) {
 			trees[d.in.path] = d.root
 		}
 	}
-	specs := make([]*facts.OpenAPISpec, len(docs))
-	sups := make([][]facts.Suppression, len(docs))
 	type loaded struct {
-		spec *facts.OpenAPISpec
-		sups []facts.Suppression
+		specs []*facts.OpenAPISpec
+		sups  []facts.Suppression
+		other []*yamlDoc // documents of l.specs that are not OpenAPI after all
 	}
-	l.each(ctx, len(docs), func(i int) {
-		d := docs[i]
-		r, _ := within(l, d.in.path, func() loaded {
-			spec, sups := l.loadSpec(d, trees)
-			d.root = nil
-			return loaded{spec, sups}
+	load := func(d *yamlDoc, into *loaded) {
+		spec, sups := l.loadSpec(d, trees)
+		d.root = nil
+		into.specs, into.sups = append(into.specs, spec), append(into.sups, sups...)
+	}
+	results := make([]loaded, len(docs)+len(l.specs))
+	l.each(ctx, len(results), func(i int) {
+		if i < len(docs) {
+			results[i], _ = within(l, docs[i].in.path, func() (r loaded) { load(docs[i], &r); return r })
+			return
+		}
+		in := l.specs[i-len(docs)]
+		results[i], _ = within(l, in.path, func() (r loaded) {
+			for _, d := range l.decodeYAML(in) {
+				if d.kind == docOpenAPI {
+					load(d, &r)
+				} else {
+					r.other = append(r.other, d)
+				}
+			}
+			return r
 		})
-		specs[i], sups[i] = r.spec, r.sups
 	})
+	l.specs = nil
+	var specs []*facts.OpenAPISpec
+	var sups [][]facts.Suppression
+	late := false
+	for _, r := range results {
+		specs = append(specs, r.specs...)
+		sups = append(sups, r.sups)
+		l.docs = append(l.docs, r.other...)
+		late = late || len(r.other) > 0
+	}
+	if late { // back to the input order every later parser reads documents in
+		order := make(map[*input]int, len(l.inputs))
+		for i, in := range l.inputs {
+			order[in] = i
+		}
+		slices.SortStableFunc(l.docs, func(a, b *yamlDoc) int {
+			if a.in != b.in {
+				return order[a.in] - order[b.in]
+			}
+			return a.index - b.index
+		})
+	}
 	type key struct {
 		pos  facts.Position
 		rule string
 	}
 	seen := map[key]bool{}
-	for i, s := range specs {
+	for _, s := range specs {
 		if s != nil {
 			l.repo.OpenAPI = append(l.repo.OpenAPI, s)
 		}
+	}
+	for _, list := range sups {
 		// A path item file shared by two specs yields its entries twice.
-		for _, sup := range sups[i] {
+		for _, sup := range list {
 			if k := (key{sup.Pos, sup.Rule}); !seen[k] {
 				seen[k] = true
 				l.repo.Suppressions = append(l.repo.Suppressions, sup)

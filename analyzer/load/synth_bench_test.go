@@ -65,7 +65,7 @@ func prepared(b *testing.B, dir string) *loader {
 	return l
 }
 
-func newBenchLoader(b *testing.B, dir string) (*loader, *walker) {
+func newBenchLoader(b testing.TB, dir string) (*loader, *walker) {
 	b.Helper()
 	opts := DefaultOptions()
 	r, err := os.OpenRoot(dir)
@@ -94,7 +94,7 @@ func BenchmarkPhasesSynth500(b *testing.B) {
 	l := prepared(b, dir)
 	b.Run("classify", func(b *testing.B) {
 		for b.Loop() {
-			l.docs = nil
+			l.docs, l.specs = nil, nil
 			l.classify(ctx)
 		}
 	})
@@ -128,9 +128,10 @@ type benchParser struct {
 }
 
 func benchParsers(l *loader) []benchParser {
+	specs := l.specs // parseOpenAPI consumes them
 	return []benchParser{
 		{"parse:proto", l.parseProtos, func() { l.repo.Protos = nil }},
-		{"parse:openapi", l.parseOpenAPI, func() { l.repo.OpenAPI, l.repo.Suppressions = nil, nil }},
+		{"parse:openapi", l.parseOpenAPI, func() { l.repo.OpenAPI, l.repo.Suppressions, l.specs = nil, nil, specs }},
 		{"parse:go-routes", l.parseGoRoutes, func() { l.repo.GoRoutes, l.repo.UnresolvedGoRoutes = nil, 0 }},
 		{"parse:suppressions", l.scanSuppressions, func() { l.repo.Suppressions = nil }},
 		{"parse:go", l.parseGo, func() {

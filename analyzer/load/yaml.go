@@ -38,7 +38,14 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 func (l *loader) classify(ctx context.Context) {
 	var yamls []*input
 	for _, in := range l.inputs {
-		if in.kind == kindYAML || in.kind == kindJSON {
+		switch {
+		case in.kind != kindYAML && in.kind != kindJSON:
+		case oneSpec(in.data):
+			// Decoded and loaded one at a time by parseOpenAPI, so that the
+			// specs' node trees, most of a large repository's YAML, are
+			// never all in memory at once.
+			l.specs = append(l.specs, in)
+		default:
 			yamls = append(yamls, in)
 		}
 	}
@@ -49,6 +56,38 @@ func (l *loader) classify(ctx context.Context) {
 	for _, docs := range perFile {
 		l.docs = append(l.docs, docs...)
 	}
+}
+
+// oneSpec reports whether data is a single YAML or JSON document whose first
+// key is openapi or swagger: a document nothing but parseOpenAPI reads
+// (classifyDoc makes it an OpenAPI document, or an unknown one when it has
+// neither paths nor info). Anything else is decoded by classify.
+func oneSpec(data []byte) bool {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	for _, sep := range []string{"---", "..."} { // a second document may follow
+		if bytes.HasPrefix(data, []byte(sep)) || bytes.Contains(data, []byte("\n"+sep)) {
+			return false
+		}
+	}
+	rest := data
+	for len(rest) > 0 {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		t := bytes.TrimRight(line, " \t\r")
+		if len(t) == 0 || t[0] == '#' {
+			continue
+		}
+		if bytes.TrimLeft(t, " \t")[0] == '{' { // JSON: one document; the first key must be the version
+			t = bytes.TrimLeft(data[bytes.IndexByte(data, '{')+1:], " \t\r\n")
+			return bytes.HasPrefix(t, []byte(`"openapi"`)) || bytes.HasPrefix(t, []byte(`"swagger"`))
+		}
+		return bytes.HasPrefix(t, []byte("openapi:")) || bytes.HasPrefix(t, []byte("swagger:"))
+	}
+	return false
 }
 
 func (l *loader) decodeYAML(in *input) []*yamlDoc {
