@@ -135,12 +135,24 @@ func (l *loader) loadSpec(d *yamlDoc, trees map[string]*yaml.Node) (*facts.OpenA
 	if scan.failed {
 		return spec, sups
 	}
+	var doc *openapi3.T
+	if len(scan.overrides) == 0 {
+		// The fast path: kin reads the document with its schemas emptied.
+		// Any error sends it down the usual path, which words and places it.
+		if text, ok := kinText(d.root); ok {
+			if t, err := l.kinLoad(text, d.in.path, v2, scan); err == nil {
+				doc = t
+			}
+		}
+	}
 	data, err := scan.bytesFor(d)
 	if err != nil {
 		l.problem(d.in.path, d.root.Line, d.root.Column, "openapi document could not be re-encoded: %s", err)
 		return spec, sups
 	}
-	doc, err := l.kinLoad(data, d.in.path, v2, scan)
+	if doc == nil {
+		doc, err = l.kinLoad(data, d.in.path, v2, scan)
+	}
 	if err != nil {
 		line, col := scan.lineOf(err.Error(), d)
 		l.problem(d.in.path, line, col, "openapi document could not be loaded: %s", kinError(err))
