@@ -14,8 +14,10 @@ import (
 	"sync"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
+	interp "github.com/compose-spec/compose-go/v2/interpolation"
 	cloader "github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/tree"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v3"
 
@@ -116,6 +118,7 @@ func (l *loader) loadCompose(ctx context.Context, p *composeProject) []*workload
 		o.Profiles = []string{"*"}
 		o.Interpolate.LookupValue = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 		o.Interpolate.Substitute = unresolved.substitute
+		o.Interpolate.TypeCastMapping = castsFor(o.Interpolate.TypeCastMapping, p.docs)
 	})
 	if err != nil {
 		file, line := composeErrorPos(p, err)
@@ -127,6 +130,48 @@ func (l *loader) loadCompose(ctx context.Context, p *composeProject) []*workload
 	for _, name := range slices.Sorted(maps.Keys(all)) {
 		svc := all[name]
 		out = append(out, l.composeWorkload(p, mainFile, envFile, env, svc, unresolved))
+	}
+	return out
+}
+
+// castsFor keeps the type casts of compose-go's interpolation that can
+// apply to the project: those whose every literal path part is a key
+// somewhere in its files. compose-go tries each cast pattern against every
+// string value it interpolates; on a file of a few thousand services most
+// of its time went to patterns naming keys the file never uses. The casts
+// applied are the same.
+func castsFor(all map[tree.Path]interp.Cast, docs []*yamlDoc) map[tree.Path]interp.Cast {
+	keys := map[string]bool{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil || n.Kind == yaml.AliasNode { // an alias's target is walked where it is defined
+			return
+		}
+		for i, c := range n.Content {
+			if n.Kind == yaml.MappingNode && i%2 == 0 {
+				for part := range strings.SplitSeq(c.Value, ".") {
+					keys[part] = true
+				}
+				continue
+			}
+			walk(c)
+		}
+	}
+	for _, d := range docs {
+		walk(d.root)
+	}
+	out := map[tree.Path]interp.Cast{}
+	for p, cast := range all {
+		used := true
+		for _, part := range p.Parts() {
+			if part != tree.PathMatchAll && part != tree.PathMatchList && !keys[part] {
+				used = false
+				break
+			}
+		}
+		if used {
+			out[p] = cast
+		}
 	}
 	return out
 }

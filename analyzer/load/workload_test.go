@@ -401,3 +401,32 @@ package main
 		t.Errorf("users-grpc runs %q, want users (through its name)", s)
 	}
 }
+
+// Interpolated values still get compose-go's type casts, the ones castsFor
+// keeps because the file uses their keys.
+func TestComposeInterpolationCasts(t *testing.T) {
+	repo := loadTxtar(t, `
+-- .env --
+PORT=8080
+REPLICAS=3
+TTY=true
+-- compose.yaml --
+services:
+  orders:
+    image: orders
+    tty: ${TTY}
+    ports:
+      - target: ${PORT}
+        published: "18080"
+    deploy:
+      replicas: ${REPLICAS}
+    environment:
+      ORDERS_PORT: ${PORT}
+`)
+	if len(repo.Problems) > 0 {
+		t.Fatalf("problems: %+v", repo.Problems)
+	}
+	if e := env(workload(t, repo, "orders"), "ORDERS_PORT"); e.Value != "8080" {
+		t.Errorf("ORDERS_PORT = %+v", e)
+	}
+}
