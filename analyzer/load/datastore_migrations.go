@@ -164,6 +164,7 @@ func (l *loader) migrationUsers(dirs map[string]*facts.MigrationDir, goPaths map
 	if len(dirs) == 0 {
 		return
 	}
+	ix := newMigrationIndex(dirs)
 	add := func(dir *facts.MigrationDir, svc, how string, pos facts.Position) {
 		if dir == nil || svc == "" {
 			return
@@ -183,7 +184,7 @@ func (l *loader) migrationUsers(dirs map[string]*facts.MigrationDir, goPaths map
 		}
 		for _, h := range goPaths[file] {
 			p := strings.TrimPrefix(h.value, "file://")
-			add(matchDir(dirs, []string{path.Dir(file), root, ""}, p, true), svc, "go-code", h.pos)
+			add(ix.match([]string{path.Dir(file), root, ""}, p, true), svc, "go-code", h.pos)
 		}
 	}
 	for _, sc := range l.sqlcConfigs() {
@@ -194,14 +195,20 @@ func (l *loader) migrationUsers(dirs map[string]*facts.MigrationDir, goPaths map
 	for _, w := range l.work {
 		for _, m := range w.fact.Mounts {
 			if m.Bind && m.Source != "" {
-				add(matchDir(dirs, []string{""}, m.Source, false), w.fact.Service, "compose-mount", m.Pos)
+				add(ix.match([]string{""}, m.Source, false), w.fact.Service, "compose-mount", m.Pos)
 			}
+		}
+	}
+	builds := map[string][]int{} // workloads by build context
+	for i, w := range l.work {
+		if w.fact.Build != "" {
+			builds[w.fact.Build] = append(builds[w.fact.Build], i)
 		}
 	}
 	for _, in := range l.inputs {
 		switch in.kind {
 		case kindDockerfile:
-			l.dockerfileUsers(in, dirs, add)
+			l.dockerfileUsers(in, ix, builds, add)
 		case kindMakefile:
 			svc := l.serviceOf(in.path)
 			if svc == "" {
@@ -212,7 +219,7 @@ func (l *loader) migrationUsers(dirs map[string]*facts.MigrationDir, goPaths map
 					f = strings.Trim(f, `"'`)
 					if strings.Contains(f, "/") || strings.Contains(f, "migrat") {
 						pos := facts.Position{File: in.path, Line: i + 1}
-						add(matchDir(dirs, []string{path.Dir(in.path)}, strings.TrimPrefix(f, "file://"), false), svc, "makefile", pos)
+						add(ix.match([]string{path.Dir(in.path)}, strings.TrimPrefix(f, "file://"), false), svc, "makefile", pos)
 					}
 				}
 			}
@@ -231,19 +238,24 @@ func (l *loader) migrationUsers(dirs map[string]*facts.MigrationDir, goPaths map
 
 // dockerfileUsers reads the COPY and ADD sources of a Dockerfile, relative
 // to every build context that uses it, its own folder and the root.
-func (l *loader) dockerfileUsers(in *input, dirs map[string]*facts.MigrationDir,
+func (l *loader) dockerfileUsers(in *input, ix *migrationIndex, builds map[string][]int,
 	add func(*facts.MigrationDir, string, string, facts.Position)) {
 	svc := l.serviceOf(in.path)
 	bases := []string{path.Dir(in.path), ""}
-	for _, w := range l.work {
-		if w.fact.Build == "" {
-			continue
-		}
-		if w.fact.Build == "." || under(path.Dir(in.path), w.fact.Build) {
-			bases = append(bases, w.fact.Build)
-			if svc == "" {
-				svc = w.fact.Service
-			}
+	// The workloads built from a context holding the Dockerfile: "." or the
+	// Dockerfile's folder or one of its parents, in workload order.
+	var users []int
+	dir := path.Dir(in.path)
+	users = append(users, builds["."]...)
+	for d := dir; d != "." && d != "/" && d != ""; d = path.Dir(d) {
+		users = append(users, builds[d]...)
+	}
+	slices.Sort(users)
+	for _, i := range users {
+		w := l.work[i]
+		bases = append(bases, w.fact.Build)
+		if svc == "" {
+			svc = w.fact.Service
 		}
 	}
 	if svc == "" {
@@ -272,16 +284,26 @@ func (l *loader) dockerfileUsers(in *input, dirs map[string]*facts.MigrationDir,
 			if s == "." || s == "./" || s == "" {
 				continue
 			}
-			add(matchDir(dirs, bases, s, false), svc, "dockerfile", facts.Position{File: in.path, Line: i + 1})
+			add(ix.match(bases, s, false), svc, "dockerfile", facts.Position{File: in.path, Line: i + 1})
 		}
 	}
 }
 
-// matchDir resolves p against each base and returns the migration folder
-// it is, or holds. When loose is set (a path in code, relative to a working
+// migrationIndex is the migration folders, with their paths sorted once.
+type migrationIndex struct {
+	dirs map[string]*facts.MigrationDir
+	keys []string // sorted
+}
+
+func newMigrationIndex(dirs map[string]*facts.MigrationDir) *migrationIndex {
+	return &migrationIndex{dirs: dirs, keys: slices.Sorted(maps.Keys(dirs))}
+}
+
+// match resolves p against each base and returns the migration folder it
+// is, or holds. When loose is set (a path in code, relative to a working
 // directory nobody knows), a path of two or more parts also matches the end
 // of a folder's path.
-func matchDir(dirs map[string]*facts.MigrationDir, bases []string, p string, loose bool) *facts.MigrationDir {
+func (ix *migrationIndex) match(bases []string, p string, loose bool) *facts.MigrationDir {
 	p = strings.TrimSuffix(strings.TrimSpace(p), "/")
 	if p == "" || strings.ContainsAny(p, "*?%{}$") && !strings.HasSuffix(p, "*.sql") {
 		return nil
@@ -292,13 +314,12 @@ func matchDir(dirs map[string]*facts.MigrationDir, bases []string, p string, loo
 		if c == "" || strings.HasPrefix(c, "..") {
 			continue
 		}
-		if d := dirs[c]; d != nil {
+		if d := ix.dirs[c]; d != nil {
 			return d
 		}
-		for _, k := range slices.Sorted(maps.Keys(dirs)) {
-			if strings.HasPrefix(k, c+"/") {
-				return dirs[k]
-			}
+		// The first folder, in path order, inside c.
+		if i, _ := slices.BinarySearch(ix.keys, c+"/"); i < len(ix.keys) && strings.HasPrefix(ix.keys[i], c+"/") {
+			return ix.dirs[ix.keys[i]]
 		}
 	}
 	if loose {
@@ -307,9 +328,9 @@ func matchDir(dirs map[string]*facts.MigrationDir, bases []string, p string, loo
 			trimmed = strings.TrimPrefix(strings.TrimPrefix(trimmed, "../"), "./")
 		}
 		if strings.Count(trimmed, "/") >= 1 {
-			for _, k := range slices.Sorted(maps.Keys(dirs)) {
+			for _, k := range ix.keys {
 				if k == trimmed || strings.HasSuffix(k, "/"+trimmed) {
-					return dirs[k]
+					return ix.dirs[k]
 				}
 			}
 		}
