@@ -26,7 +26,7 @@ func TestMigrationIndexMatch(t *testing.T) {
 		{[]string{"services/orders"}, "migrations/*.sql", false, "services/orders/migrations"},
 		{[]string{""}, "db/${DIR}", false, ""},
 		{[]string{"cmd/api"}, "../../orders/migrations", true, "services/orders/migrations"}, // loose: the end of a path
-		{[]string{"cmd/api"}, "migrations", true, ""},                                       // one part is not enough
+		{[]string{"cmd/api"}, "migrations", true, ""},                                        // one part is not enough
 		{[]string{"x"}, "../../..", false, ""},
 	}
 	for _, c := range cases {
