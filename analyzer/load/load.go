@@ -95,10 +95,9 @@ func RepoStats(ctx context.Context, root string, opts Options) (*facts.Repo, *St
 	l := &loader{root: r, opts: &opts, repo: &facts.Repo{Root: abs}, stats: &Stats{}}
 	w := &walker{root: r, opts: &opts}
 	start := time.Now()
-	if err := w.walk(); err != nil {
+	if err := l.walkAndRead(ctx, w); err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", root, err)
 	}
-	l.read(ctx, w.accepted)
 	for _, s := range w.skipped {
 		l.repo.Skipped = append(l.repo.Skipped, facts.Skipped{File: s.file, Reason: s.reason})
 	}
@@ -139,44 +138,84 @@ type loader struct {
 // read loads the content of every accepted file in parallel. Unreadable and
 // binary files move to the skipped list.
 func (l *loader) read(ctx context.Context, files []*input) {
-	reasons := make([]string, len(files))
-	// Files are read a directory at a time, through a root opened on the
-	// directory: os.Root resolves each component of a path with its own
-	// openat, so this is one open per directory instead of one per
-	// component per file. The walk lists a directory's files together.
-	var runs [][2]int
-	for i := 0; i < len(files); {
-		j, dir := i+1, path.Dir(files[i].path)
-		for j < len(files) && path.Dir(files[j].path) == dir {
-			j++
-		}
-		runs = append(runs, [2]int{i, j})
-		i = j
-	}
-	l.each(ctx, len(runs), func(k int) {
-		lo, hi := runs[k][0], runs[k][1]
-		root, name := l.root, func(p string) string { return p }
-		if dir := path.Dir(files[lo].path); dir != "." {
-			if sub, err := l.root.OpenRoot(dir); err == nil {
-				defer sub.Close()
-				root, name = sub, path.Base
+	l.readRuns(ctx, func(emit func([]*input)) {
+		for i := 0; i < len(files); {
+			j, dir := i+1, path.Dir(files[i].path)
+			for j < len(files) && path.Dir(files[j].path) == dir {
+				j++
 			}
-		}
-		for i := lo; i < hi; i++ {
-			data, err := readConfined(root, name(files[i].path), l.limitFor(files[i].kind))
-			switch {
-			case err != nil:
-				reasons[i] = "unreadable: " + errText(err)
-			case isBinary(data):
-				reasons[i] = "binary content"
-			default:
-				files[i].data = data
-			}
+			emit(files[i:j])
+			i = j
 		}
 	})
-	for i, f := range files {
-		if reasons[i] != "" {
-			l.repo.Skipped = append(l.repo.Skipped, facts.Skipped{File: f.path, Reason: reasons[i]})
+	l.collect(files)
+}
+
+// walkAndRead walks the tree and reads the files it accepts while it walks:
+// the walker hands each run of a directory's files to the readers as soon
+// as it has listed them.
+func (l *loader) walkAndRead(ctx context.Context, w *walker) (err error) {
+	l.readRuns(ctx, func(emit func([]*input)) {
+		w.emit = emit
+		err = w.walk()
+	})
+	l.collect(w.accepted)
+	return err
+}
+
+// readRuns reads, in parallel, the runs of files produce emits, each run
+// the files of one directory. They are read through a root opened on the
+// directory: os.Root resolves each component of a path with its own
+// openat, so this is one open per directory instead of one per component
+// per file.
+func (l *loader) readRuns(ctx context.Context, produce func(emit func([]*input))) {
+	workers := l.opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	runs := make(chan []*input, 256)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for run := range runs {
+				if ctx.Err() == nil {
+					l.readRun(run)
+				}
+			}
+		})
+	}
+	produce(func(run []*input) { runs <- run })
+	close(runs)
+	wg.Wait()
+}
+
+func (l *loader) readRun(run []*input) {
+	root, name := l.root, func(p string) string { return p }
+	if dir := path.Dir(run[0].path); dir != "." {
+		if sub, err := l.root.OpenRoot(dir); err == nil {
+			defer sub.Close()
+			root, name = sub, path.Base
+		}
+	}
+	for _, in := range run {
+		data, err := readConfined(root, name(in.path), l.limitFor(in.kind))
+		switch {
+		case err != nil:
+			in.unread = "unreadable: " + errText(err)
+		case isBinary(data):
+			in.unread = "binary content"
+		default:
+			in.data = data
+		}
+	}
+}
+
+// collect keeps the files read as inputs, in walk order, and moves the
+// others to the skipped list.
+func (l *loader) collect(files []*input) {
+	for _, f := range files {
+		if f.unread != "" {
+			l.repo.Skipped = append(l.repo.Skipped, facts.Skipped{File: f.path, Reason: f.unread})
 			continue
 		}
 		l.inputs = append(l.inputs, f)

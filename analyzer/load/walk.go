@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -16,9 +17,10 @@ import (
 
 // input is one file the walker accepted, with its content once read.
 type input struct {
-	path string // repo-relative, slash-separated
-	kind string
-	data []byte
+	path   string // repo-relative, slash-separated
+	kind   string
+	data   []byte
+	unread string // why it could not be read, if it could not
 }
 
 // The kinds of input files, decided from the file name. YAML and JSON files
@@ -79,6 +81,11 @@ type walker struct {
 	accepted []*input
 	skipped  []skip
 	seen     int
+	// emit, when set, is handed every run of accepted files of one
+	// directory as soon as the run ends (walkAndRead); flushed counts the
+	// accepted files handed over.
+	emit    func([]*input)
+	flushed int
 }
 
 type skip struct{ file, reason string }
@@ -95,7 +102,18 @@ type ignoreFrame struct {
 // walk visits the tree under the root once, in lexical order. It never
 // follows a symbolic link and opens only regular files.
 func (w *walker) walk() error {
-	return w.dir(".", nil)
+	err := w.dir(".", nil)
+	w.flush()
+	return err
+}
+
+// flush hands the files accepted since the last flush, all of one
+// directory, to emit.
+func (w *walker) flush() {
+	if w.emit != nil && w.flushed < len(w.accepted) {
+		w.emit(slices.Clone(w.accepted[w.flushed:]))
+		w.flushed = len(w.accepted)
+	}
 }
 
 func (w *walker) dir(rel string, frames []ignoreFrame) error {
@@ -122,7 +140,10 @@ func (w *walker) dir(rel string, frames []ignoreFrame) error {
 				w.skip(p+"/", reason)
 				continue
 			}
-			if err := w.dir(p, frames); err != nil {
+			w.flush()
+			err := w.dir(p, frames)
+			w.flush()
+			if err != nil {
 				w.skip(p+"/", "unreadable directory: "+errText(err))
 			}
 		case !e.Type().IsRegular():
