@@ -8,8 +8,7 @@ import "bytes"
 //
 // decouple's proto facts need only the names and positions of top-level
 // messages and enums; their fields make up most of a typical file and most
-// of go-protoparser's time (its scanner allocates per token and builds an
-// error with a stack trace for every alternative it tries). The trade: a
+// of the parser's time. The trade: a
 // malformed field inside a message body is no longer reported as a LOAD
 // problem, since nothing decouple checks depends on it. Everything outside
 // the bodies (package, imports, options, services, rpcs and their HTTP
@@ -156,7 +155,7 @@ func skipProtoString(src []byte, i int) int {
 
 // trimLineEnds drops the spaces and tabs that end each line: in a
 // comment-blanked source they are mostly the blanked text of line comments,
-// which go-protoparser's scanner is slow to skip. Nothing follows them on
+// which the parser's lexer would read rune by rune. Nothing follows them on
 // their line, so every token keeps its line and column.
 func trimLineEnds(src []byte) []byte {
 	out := make([]byte, 0, len(src))
