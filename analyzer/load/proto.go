@@ -44,11 +44,12 @@ func (l *loader) parseProtos(ctx context.Context) {
 }
 
 func (l *loader) parseProto(in *input) *facts.ProtoFile {
-	if line, err := protoPrescan(in.data); err != nil {
+	src := blankProtoComments(in.data)
+	if line, err := protoPrescan(src); err != nil {
 		l.problem(in.path, line, 0, "%v", err)
 		return nil
 	}
-	pf, err := protoFacts(in.path, trimLineEnds(elideMessageBodies(blankProtoComments(in.data))))
+	pf, err := protoFacts(in.path, trimLineEnds(elideMessageBodies(src)))
 	if err != nil {
 		var se *protoSyntaxError
 		if errors.As(err, &se) {
@@ -185,87 +186,111 @@ func isVendoredProto(p string) bool {
 		strings.HasPrefix(p, "third_party/") || strings.Contains(p, "/third_party/")
 }
 
-// blankProtoComments replaces the text of every comment with spaces,
-// keeping newlines, so byte offsets and line numbers stay the same and the
-// parser never sees comment text. String literals are left alone.
+// blankProtoComments replaces the text of every comment with one space per
+// rune, keeping newlines, so that every token keeps its line and its column
+// in runes and the parser never sees comment text. String literals are left
+// alone; one ends at its closing quote or at the end of its line.
 func blankProtoComments(src []byte) []byte {
-	out := bytes.Clone(src)
-	const (
-		code = iota
-		str
-		line
-		block
-	)
-	state, quote := code, byte(0)
-	for i := 0; i < len(out); i++ {
-		c := out[i]
-		switch state {
-		case code:
-			switch {
-			case c == '"' || c == '\'':
-				state, quote = str, c
-			case c == '/' && i+1 < len(out) && out[i+1] == '/':
-				state = line
-				out[i], out[i+1] = ' ', ' '
-				i++
-			case c == '/' && i+1 < len(out) && out[i+1] == '*':
-				state = block
-				out[i], out[i+1] = ' ', ' '
-				i++
-			}
-		case str:
-			if c == '\\' && i+1 < len(out) {
-				i++
-			} else if c == quote || c == '\n' {
-				state = code
-			}
-		case line:
-			if c == '\n' {
-				state = code
+	out := make([]byte, 0, len(src))
+	last := 0 // src[last:] is not yet copied to out
+	for i := 0; i < len(src); i++ {
+		j := indexCodeSpecial(src[i:])
+		if j < 0 {
+			break
+		}
+		i += j
+		if src[i] != '/' {
+			i = stringEnd(src, i)
+			continue
+		}
+		if i+1 >= len(src) || (src[i+1] != '/' && src[i+1] != '*') {
+			continue
+		}
+		var end int // the end of the comment, exclusive
+		if src[i+1] == '/' {
+			end = bytes.IndexByte(src[i:], '\n')
+			if end < 0 {
+				end = len(src)
 			} else {
-				out[i] = ' '
+				end += i
 			}
-		case block:
-			if c == '*' && i+1 < len(out) && out[i+1] == '/' {
-				out[i], out[i+1] = ' ', ' '
-				i++
-				state = code
-			} else if c != '\n' {
-				out[i] = ' '
+		} else {
+			end = bytes.Index(src[i+2:], []byte("*/"))
+			if end < 0 {
+				end = len(src)
+			} else {
+				end += i + 4
 			}
 		}
+		out = append(out, src[last:i]...)
+		out = appendBlank(out, src[i:end], false)
+		last, i = end, end-1
 	}
-	return out
+	return append(out, src[last:]...)
 }
 
-// braceDepth returns the deepest brace nesting outside comments and
-// strings, and the line where it is first reached.
+// codeSpecial marks the bytes that start a string or a comment.
+var codeSpecial = [256]bool{'"': true, '\'': true, '/': true}
+
+func indexCodeSpecial(b []byte) int {
+	for i, c := range b {
+		if codeSpecial[c] {
+			return i
+		}
+	}
+	return -1
+}
+
+// stringEnd returns the offset of the byte ending the string literal that
+// opens at i: its closing quote, the newline that cuts it short, or the
+// last byte of src.
+func stringEnd(src []byte, i int) int {
+	q := src[i]
+	for j := i + 1; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			if j+1 < len(src) {
+				j++
+			}
+		case q, '\n':
+			return j
+		}
+	}
+	return len(src) - 1
+}
+
+// braceDepth returns the deepest brace nesting outside strings of a
+// comment-blanked source, and the line where it is first reached.
 func braceDepth(src []byte) (line, depth int) {
-	src = blankProtoComments(src)
-	cur, ln, inStr, quote := 0, 1, false, byte(0)
+	cur, ln := 0, 1
 	for i := 0; i < len(src); i++ {
 		c := src[i]
-		switch {
-		case c == '\n':
+		if !depthSpecial[c] {
+			continue
+		}
+		switch c {
+		case '\n':
 			ln++
-			inStr = false
-		case inStr:
-			switch c {
-			case '\\':
-				i++
-			case quote:
-				inStr = false
+		case '"', '\'':
+			j := stringEnd(src, i)
+			ln += bytes.Count(src[i:j], newline) // escaped newlines
+			if src[j] == '\n' {
+				ln++
 			}
-		case c == '"' || c == '\'':
-			inStr, quote = true, c
-		case c == '{':
+			i = j
+		case '{':
 			cur++
 			if cur > depth {
 				depth, line = cur, ln
 			}
-		case c == '}':
+		case '}':
 			cur--
 		}
 	}
 	return line, depth
 }
+
+var (
+	depthSpecial = [256]bool{'\n': true, '"': true, '\'': true, '{': true, '}': true}
+	newline      = []byte{'\n'}
+)
