@@ -43,13 +43,18 @@ func (l *loader) parseProtos(ctx context.Context) {
 	}
 }
 
+// parseProto prescans, blanks comments, elides top-level message and enum
+// bodies, and parses what is left. Blanking on its own does not speed up
+// protocompile (it reads a comment about as fast as the spaces that replace
+// it); the prescan and the elision need it, and the elision halves the
+// parse on googleapis.
 func (l *loader) parseProto(in *input) *facts.ProtoFile {
 	src := blankProtoComments(in.data)
 	if line, err := protoPrescan(src); err != nil {
 		l.problem(in.path, line, 0, "%v", err)
 		return nil
 	}
-	pf, err := protoFacts(in.path, trimLineEnds(elideMessageBodies(src)))
+	pf, err := protoFacts(in.path, elideMessageBodies(src))
 	if err != nil {
 		var se *protoSyntaxError
 		if errors.As(err, &se) {
@@ -62,8 +67,8 @@ func (l *loader) parseProto(in *input) *facts.ProtoFile {
 	return pf
 }
 
-// protoFacts parses a comment-blanked proto source into its facts. Only
-// the first error is reported: the parse stops there.
+// protoFacts parses a proto source, as written or blanked and elided, into
+// its facts. Only the first error is reported: the parse stops there.
 func protoFacts(path string, src []byte) (*facts.ProtoFile, error) {
 	src = bytes.TrimPrefix(src, utf8BOM) // the parser drops it too: offsets stay aligned
 	file, err := parser.Parse(path, bytes.NewReader(src), reporter.NewHandler(nil))

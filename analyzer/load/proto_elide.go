@@ -154,30 +154,6 @@ func skipProtoString(src []byte, i int) int {
 	return len(src)
 }
 
-// trimLineEnds drops the spaces and tabs that end each line: in a
-// comment-blanked source they are mostly the blanked text of line comments,
-// which the parser's lexer would read rune by rune. Nothing follows them on
-// their line, so every token keeps its line and column.
-func trimLineEnds(src []byte) []byte {
-	out := make([]byte, 0, len(src))
-	start := 0
-	for start < len(src) {
-		end := bytes.IndexByte(src[start:], '\n')
-		if end < 0 {
-			end = len(src)
-		} else {
-			end += start
-		}
-		line := bytes.TrimRight(src[start:end], " \t")
-		out = append(out, line...)
-		if end < len(src) {
-			out = append(out, '\n')
-		}
-		start = end + 1
-	}
-	return out
-}
-
 // appendBlank appends what stands for text in a blanked source: its
 // newlines, and one space per rune of every line that is kept (all of them,
 // or only the last when dropLines is set), so that each token after the
