@@ -84,7 +84,8 @@ func duplicateKey(n *yaml.Node) error {
 	return nil
 }
 
-// protoPrescan checks brace nesting, line length and unterminated strings.
+// protoPrescan checks brace nesting and line length of a comment-blanked
+// proto source.
 func protoPrescan(data []byte) (line int, err error) {
 	if l, depth := braceDepth(data); depth > maxProtoDepth {
 		return l, fmt.Errorf("proto nesting deeper than %d levels; file not parsed", maxProtoDepth)

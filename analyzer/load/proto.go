@@ -7,17 +7,20 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
-	protoparser "github.com/yoheimuta/go-protoparser/v4"
-	"github.com/yoheimuta/go-protoparser/v4/parser"
-	"github.com/yoheimuta/go-protoparser/v4/parser/meta"
+	"github.com/bufbuild/protocompile/ast"
+	"github.com/bufbuild/protocompile/parser"
+	"github.com/bufbuild/protocompile/reporter"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
 )
 
-// maxProtoDepth bounds brace nesting in a .proto before it is parsed: the
-// parser recurses per level and a deep enough file overflows the stack,
-// which no recover can catch.
+// maxProtoDepth bounds brace nesting in a .proto before it is parsed, and
+// the additional_bindings read from one rpc. protocompile's parser keeps its
+// own stack and does not recurse, but its time grows faster than the file
+// with the nesting (100,000 nested messages: seconds), and no real proto
+// nests this deep: such a file is rejected at once with its line.
 const maxProtoDepth = 64
 
 // parseProtos parses every .proto input in parallel.
@@ -40,86 +43,144 @@ func (l *loader) parseProtos(ctx context.Context) {
 	}
 }
 
+// parseProto prescans, blanks comments, elides top-level message and enum
+// bodies, and parses what is left. Blanking on its own does not speed up
+// protocompile (it reads a comment about as fast as the spaces that replace
+// it); the prescan and the elision need it, and the elision halves the
+// parse on googleapis.
 func (l *loader) parseProto(in *input) *facts.ProtoFile {
-	if line, err := protoPrescan(in.data); err != nil {
+	src := blankProtoComments(in.data)
+	if line, err := protoPrescan(src); err != nil {
 		l.problem(in.path, line, 0, "%v", err)
 		return nil
 	}
-	pf, err := protoFacts(in.path, trimLineEnds(elideMessageBodies(blankProtoComments(in.data))))
+	pf, err := protoFacts(in.path, elideMessageBodies(src))
 	if err != nil {
-		line, col, msg := protoError(err)
-		l.problem(in.path, line, col, "malformed proto: %s", msg)
+		var se *protoSyntaxError
+		if errors.As(err, &se) {
+			l.problem(in.path, se.line, se.col, "malformed proto: %s", se.msg)
+		} else {
+			l.problem(in.path, 0, 0, "malformed proto: %v", err)
+		}
 		return nil
 	}
 	return pf
 }
 
-// protoFacts parses a comment-blanked proto source into its facts.
+// protoFacts parses a proto source, as written or blanked and elided, into
+// its facts. Only the first error is reported: the parse stops there.
 func protoFacts(path string, src []byte) (*facts.ProtoFile, error) {
-	ast, err := protoparser.Parse(bytes.NewReader(src), protoparser.WithFilename(path), protoparser.WithPermissive(true))
+	src = bytes.TrimPrefix(src, utf8BOM) // the parser drops it too: offsets stay aligned
+	file, err := parser.Parse(path, bytes.NewReader(src), reporter.NewHandler(nil))
 	if err != nil {
-		return nil, err
+		return nil, protoError(src, err)
 	}
+	p := protoPositions{file: file, path: path, src: src}
 	pf := &facts.ProtoFile{Path: path, Vendored: isVendoredProto(path)}
-	for _, v := range ast.ProtoBody {
-		switch x := v.(type) {
-		case *parser.Package:
-			pf.Package = x.Name
-			pf.PackagePos = pos(path, x.Meta.Pos)
-		case *parser.Import:
-			pf.Imports = append(pf.Imports, facts.ProtoImport{Path: strings.Trim(x.Location, `"'`), Pos: pos(path, x.Meta.Pos)})
-		case *parser.Service:
-			pf.Services = append(pf.Services, protoService(path, src, x))
-		case *parser.Message:
-			pf.Messages = append(pf.Messages, facts.ProtoMessage{Name: x.MessageName, Pos: pos(path, x.Meta.Pos)})
-		case *parser.Enum:
-			pf.Messages = append(pf.Messages, facts.ProtoMessage{Name: x.EnumName, Pos: pos(path, x.Meta.Pos)})
+	for _, d := range file.Decls {
+		switch x := d.(type) {
+		case *ast.PackageNode:
+			pf.Package = string(x.Name.AsIdentifier())
+			pf.PackagePos = p.of(x)
+		case *ast.ImportNode:
+			pf.Imports = append(pf.Imports, facts.ProtoImport{Path: x.Name.AsString(), Pos: p.of(x)})
+		case *ast.ServiceNode:
+			pf.Services = append(pf.Services, protoService(p, x))
+		case *ast.MessageNode:
+			pf.Messages = append(pf.Messages, facts.ProtoMessage{Name: x.Name.Val, Pos: p.of(x)})
+		case *ast.EnumNode:
+			pf.Messages = append(pf.Messages, facts.ProtoMessage{Name: x.Name.Val, Pos: p.of(x)})
 		}
 	}
 	return pf, nil
 }
 
-func protoService(file string, src []byte, s *parser.Service) facts.ProtoService {
-	ps := facts.ProtoService{Name: s.ServiceName, Pos: pos(file, s.Meta.Pos)}
-	for _, v := range s.ServiceBody {
-		rpc, ok := v.(*parser.RPC)
-		if !ok || rpc == nil {
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+func protoService(p protoPositions, s *ast.ServiceNode) facts.ProtoService {
+	ps := facts.ProtoService{Name: s.Name.Val, Pos: p.of(s)}
+	for _, d := range s.Decls {
+		rpc, ok := d.(*ast.RPCNode)
+		if !ok {
 			continue
 		}
-		r := facts.ProtoRPC{Name: rpc.RPCName, Pos: pos(file, rpc.Meta.Pos)}
-		if rpc.RPCRequest != nil {
-			r.RequestType = rpc.RPCRequest.MessageType
+		r := facts.ProtoRPC{Name: rpc.Name.Val, Pos: p.of(rpc)}
+		if rpc.Input != nil && rpc.Input.MessageType != nil {
+			r.RequestType = string(rpc.Input.MessageType.AsIdentifier())
 		}
-		if rpc.RPCResponse != nil {
-			r.ResponseType = rpc.RPCResponse.MessageType
+		if rpc.Output != nil && rpc.Output.MessageType != nil {
+			r.ResponseType = string(rpc.Output.MessageType.AsIdentifier())
 		}
-		r.HTTP = httpBindings(file, src, rpc.Options)
+		r.HTTP = httpBindings(p, rpc)
 		ps.RPCs = append(ps.RPCs, r)
 	}
 	return ps
 }
 
-func pos(file string, p meta.Position) facts.Position {
-	return facts.Position{File: file, Line: p.Line, Col: p.Column}
+// protoPositions turns parser nodes into positions: line from the parser,
+// column counted in runes from the start of the line (the parser's own
+// column expands tabs to 8).
+type protoPositions struct {
+	file *ast.FileNode
+	path string
+	src  []byte
 }
 
-// protoError extracts a position and a message free of parser internals
-// (the library appends its own source paths to error strings).
-func protoError(err error) (line, col int, msg string) {
-	var me *meta.Error
-	if errors.As(err, &me) {
-		found := me.Found
-		if i := strings.Index(found, "(Token="); i >= 0 {
-			found = found[:i]
-		}
-		return me.Pos.Line, me.Pos.Column, fmt.Sprintf("found %s but expected %s", found, me.Expected)
-	}
-	msg = err.Error()
-	if i := strings.Index(msg, " at /"); i >= 0 {
-		msg = msg[:i]
-	}
-	return 0, 0, msg
+func (p protoPositions) of(n ast.Node) facts.Position {
+	sp := p.file.NodeInfo(n).Start()
+	return facts.Position{File: p.path, Line: sp.Line, Col: runeCol(p.src, sp.Offset)}
 }
+
+// runeCol is the 1-based column, in runes, of offset off in src.
+func runeCol(src []byte, off int) int {
+	off = min(max(off, 0), len(src))
+	return 1 + utf8.RuneCount(src[bytes.LastIndexByte(src[:off], '\n')+1:off])
+}
+
+// protoError positions the parser's error by line and rune column, drops
+// the position the parser prefixes to its message, and names the token the
+// parser stopped at when its message does not.
+func protoError(src []byte, err error) error {
+	var ewp reporter.ErrorWithPos
+	if !errors.As(err, &ewp) {
+		return err
+	}
+	sp := ewp.GetPosition()
+	msg := strings.ReplaceAll(ewp.Unwrap().Error(), "$end", "end of file")
+	if sp.Line <= 0 {
+		return &protoSyntaxError{msg: msg}
+	}
+	named := strings.Contains(msg, "unexpected '") || strings.Contains(msg, `unexpected "`) || strings.Contains(msg, "end of file")
+	if tok := tokenAt(src, sp.Offset); tok != "" && strings.HasPrefix(msg, "syntax error: ") && !named {
+		msg += fmt.Sprintf(" (found %q)", tok)
+	}
+	return &protoSyntaxError{line: sp.Line, col: runeCol(src, sp.Offset), msg: msg}
+}
+
+// tokenAt returns the token starting at offset off of src, shortened to 40
+// bytes: an identifier or number, or one character.
+func tokenAt(src []byte, off int) string {
+	if off < 0 || off >= len(src) {
+		return ""
+	}
+	end := off
+	for end < len(src) && end-off < 40 && (isIdentByte(src[end]) || src[end] == '.') {
+		end++
+	}
+	if end == off {
+		_, n := utf8.DecodeRune(src[off:])
+		end = off + n
+	}
+	return string(src[off:end])
+}
+
+// protoSyntaxError is a parse error at a line and column of the file.
+type protoSyntaxError struct {
+	line, col int
+	msg       string
+}
+
+func (e *protoSyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.line, e.col, e.msg) }
 
 // isVendoredProto reports whether a proto is a well-known or third-party
 // definition kept in the repo.
@@ -130,87 +191,111 @@ func isVendoredProto(p string) bool {
 		strings.HasPrefix(p, "third_party/") || strings.Contains(p, "/third_party/")
 }
 
-// blankProtoComments replaces the text of every comment with spaces,
-// keeping newlines, so byte offsets and line numbers stay the same and the
-// parser never sees comment text. String literals are left alone.
+// blankProtoComments replaces the text of every comment with one space per
+// rune, keeping newlines, so that every token keeps its line and its column
+// in runes and the parser never sees comment text. String literals are left
+// alone; one ends at its closing quote or at the end of its line.
 func blankProtoComments(src []byte) []byte {
-	out := bytes.Clone(src)
-	const (
-		code = iota
-		str
-		line
-		block
-	)
-	state, quote := code, byte(0)
-	for i := 0; i < len(out); i++ {
-		c := out[i]
-		switch state {
-		case code:
-			switch {
-			case c == '"' || c == '\'':
-				state, quote = str, c
-			case c == '/' && i+1 < len(out) && out[i+1] == '/':
-				state = line
-				out[i], out[i+1] = ' ', ' '
-				i++
-			case c == '/' && i+1 < len(out) && out[i+1] == '*':
-				state = block
-				out[i], out[i+1] = ' ', ' '
-				i++
-			}
-		case str:
-			if c == '\\' && i+1 < len(out) {
-				i++
-			} else if c == quote || c == '\n' {
-				state = code
-			}
-		case line:
-			if c == '\n' {
-				state = code
+	out := make([]byte, 0, len(src))
+	last := 0 // src[last:] is not yet copied to out
+	for i := 0; i < len(src); i++ {
+		j := indexCodeSpecial(src[i:])
+		if j < 0 {
+			break
+		}
+		i += j
+		if src[i] != '/' {
+			i = stringEnd(src, i)
+			continue
+		}
+		if i+1 >= len(src) || (src[i+1] != '/' && src[i+1] != '*') {
+			continue
+		}
+		var end int // the end of the comment, exclusive
+		if src[i+1] == '/' {
+			end = bytes.IndexByte(src[i:], '\n')
+			if end < 0 {
+				end = len(src)
 			} else {
-				out[i] = ' '
+				end += i
 			}
-		case block:
-			if c == '*' && i+1 < len(out) && out[i+1] == '/' {
-				out[i], out[i+1] = ' ', ' '
-				i++
-				state = code
-			} else if c != '\n' {
-				out[i] = ' '
+		} else {
+			end = bytes.Index(src[i+2:], []byte("*/"))
+			if end < 0 {
+				end = len(src)
+			} else {
+				end += i + 4
 			}
 		}
+		out = append(out, src[last:i]...)
+		out = appendBlank(out, src[i:end], false)
+		last, i = end, end-1
 	}
-	return out
+	return append(out, src[last:]...)
 }
 
-// braceDepth returns the deepest brace nesting outside comments and
-// strings, and the line where it is first reached.
+// codeSpecial marks the bytes that start a string or a comment.
+var codeSpecial = [256]bool{'"': true, '\'': true, '/': true}
+
+func indexCodeSpecial(b []byte) int {
+	for i, c := range b {
+		if codeSpecial[c] {
+			return i
+		}
+	}
+	return -1
+}
+
+// stringEnd returns the offset of the byte ending the string literal that
+// opens at i: its closing quote, the newline that cuts it short, or the
+// last byte of src.
+func stringEnd(src []byte, i int) int {
+	q := src[i]
+	for j := i + 1; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			if j+1 < len(src) {
+				j++
+			}
+		case q, '\n':
+			return j
+		}
+	}
+	return len(src) - 1
+}
+
+// braceDepth returns the deepest brace nesting outside strings of a
+// comment-blanked source, and the line where it is first reached.
 func braceDepth(src []byte) (line, depth int) {
-	src = blankProtoComments(src)
-	cur, ln, inStr, quote := 0, 1, false, byte(0)
+	cur, ln := 0, 1
 	for i := 0; i < len(src); i++ {
 		c := src[i]
-		switch {
-		case c == '\n':
+		if !depthSpecial[c] {
+			continue
+		}
+		switch c {
+		case '\n':
 			ln++
-			inStr = false
-		case inStr:
-			switch c {
-			case '\\':
-				i++
-			case quote:
-				inStr = false
+		case '"', '\'':
+			j := stringEnd(src, i)
+			ln += bytes.Count(src[i:j], newline) // escaped newlines
+			if src[j] == '\n' {
+				ln++
 			}
-		case c == '"' || c == '\'':
-			inStr, quote = true, c
-		case c == '{':
+			i = j
+		case '{':
 			cur++
 			if cur > depth {
 				depth, line = cur, ln
 			}
-		case c == '}':
+		case '}':
 			cur--
 		}
 	}
 	return line, depth
 }
+
+var (
+	depthSpecial = [256]bool{'\n': true, '"': true, '\'': true, '{': true, '}': true}
+	newline      = []byte{'\n'}
+)

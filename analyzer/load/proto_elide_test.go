@@ -24,6 +24,10 @@ func protoCorpus(t *testing.T) map[string][]byte {
 			"option java_package = \"message.enum { }\";\nmessage\nC\n{\n  map<string, B> m = 1;\n}\nextend B { int32 e = 100; }\n"),
 		"cases/names.proto": []byte("syntax = \"proto2\";\npackage c.v1;\nmessage messages { optional int32 enum_value = 1; }\nenum enumeration { A = 1; }\n" +
 			"service message_service { rpc Message(messages) returns (messages); }\n"),
+		"cases/after-body.proto": []byte("syntax = \"proto3\"; package d.v1; message A { int32 x = 1; } enum E { E0 = 0; } service S { rpc Get(A) returns (A) { option (google.api.http).get = \"/v1/a\"; } }\n" +
+			"message B {\n  string s = 1; // ü\n  int32 n = 2; } message C {} service T {\n\trpc\tPut(B) returns (C);\n}\n"),
+		"cases/multibyte-comments.proto": []byte("syntax = \"proto3\";\n/* \u00e9t\u00e9 \u65e5\u672c */ package e.v1; // \u00fc\n/* a\n * \u00f1 */ import \"x.proto\";\n" +
+			"message M { string s = 1 [json_name = \"\u00e9\"]; /* \u00e9 */ } /* \u00e9 */ service S { /* \u00e9 */ rpc A(M) returns (M) { option (google.api.http) = { /* \u00e9 */ post: \"/v1/\u00e9\" }; } }\n"),
 	}
 	var archives []string
 	for _, g := range []string{"../../rules/*/testdata/*/*.txtar", "../../testdata/hostile/*.txtar"} {
@@ -64,21 +68,21 @@ func protoCorpus(t *testing.T) map[string][]byte {
 	return out
 }
 
-// TestElideMessageBodies checks that dropping message and enum bodies and
-// the spaces ending each line changes no proto fact: every file the parser
-// reads whole gives the same ProtoFile, positions included, after both.
+// TestElideMessageBodies checks that blanking comments and dropping message
+// and enum bodies change no proto fact: every file the parser reads as
+// written gives the same ProtoFile, positions included, after both.
 func TestElideMessageBodies(t *testing.T) {
 	compared, elided := 0, 0
 	for name, data := range protoCorpus(t) {
 		blank := blankProtoComments(data)
-		short := trimLineEnds(elideMessageBodies(blank))
+		short := elideMessageBodies(blank)
 		if len(short) < len(blank) {
 			elided++
 		}
-		if strings.Count(string(short), "\n") != strings.Count(string(blank), "\n") {
-			t.Errorf("%s: elision changed the number of lines", name)
+		if strings.Count(string(short), "\n") != strings.Count(string(data), "\n") {
+			t.Errorf("%s: blanking or elision changed the number of lines", name)
 		}
-		want, werr := protoFacts("x.proto", blank)
+		want, werr := protoFacts("x.proto", data)
 		got, gerr := protoFacts("x.proto", short)
 		if werr != nil {
 			continue // a malformed file: the parser reports it either way or not
@@ -107,8 +111,27 @@ func TestElideMessageBodiesKeepsErrors(t *testing.T) {
 		"syntax = \"proto3\";\nmessage A {}\nservice S { rpc Get(A) returns (A) }\n",
 		"syntax = \"proto3\";\npackage ;\nmessage A {}\n",
 	} {
-		if _, err := protoFacts("x.proto", trimLineEnds(elideMessageBodies(blankProtoComments([]byte(src))))); err == nil {
+		if _, err := protoFacts("x.proto", elideMessageBodies(blankProtoComments([]byte(src)))); err == nil {
 			t.Errorf("accepted after elision:\n%s", src)
+		}
+	}
+}
+
+// TestBlankProtoComments checks that comments become one space per rune,
+// newlines stay, and strings are left alone.
+func TestBlankProtoComments(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"a // x\nb", "a     \nb"},
+		{"a /* x\n y */ b", "a     \n      b"},
+		{"a /* é */ b", "a         b"}, // 7 runes, 8 bytes
+		{"s = \"// not\"; // é", "s = \"// not\";     "},
+		{"s = '\\'/*'; /*/ x */", "s = '\\'/*';         "},
+		{"s = \"open\n// c", "s = \"open\n    "},
+		{"/* never closed\nx", "               \n "},
+		{"a / b /", "a / b /"},
+	} {
+		if got := string(blankProtoComments([]byte(c.in))); got != c.want {
+			t.Errorf("blankProtoComments(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
