@@ -105,10 +105,12 @@ func BenchmarkPhasesSynth500(b *testing.B) {
 	})
 	for _, p := range benchParsers(l) {
 		b.Run(p.name, func(b *testing.B) {
+			start := cpuTimeAll()
 			for b.Loop() {
 				p.reset()
 				p.run(ctx)
 			}
+			reportCPUms(b, start)
 		})
 	}
 	b.Run("finish", func(b *testing.B) {
