@@ -90,6 +90,7 @@ func callsHandle(data []byte) bool {
 type goPackage struct {
 	dir, name  string
 	importPath string
+	order      int // the place of the package in the resolver's order
 	files      []*goFile
 	funcs      map[string]*funcInfo   // top-level functions by name
 	methods    map[string]*funcInfo   // "Type.Method"
@@ -144,6 +145,24 @@ type routerType struct {
 // parseGoRoutes finds the route registrations of the repository.
 func (l *loader) parseGoRoutes(ctx context.Context) {
 	defer l.stats.parser("go-routes", time.Now())
+	fset, inputs, parsed := l.parseRouteFiles(ctx)
+	if len(inputs) == 0 {
+		return
+	}
+	if routes, ok := l.resolveRoutes(ctx, fset, l.goPackages(inputs, parsed)); ok {
+		l.repo.GoRoutes = append(l.repo.GoRoutes, routes...)
+		return
+	}
+	// One resolver over every package, from packages as indexed (the split
+	// run changed their state).
+	r := newRouteResolver(fset, l.goPackages(inputs, parsed))
+	l.guard(inputs[0].path, func() { l.repo.GoRoutes = append(l.repo.GoRoutes, r.run()...) })
+}
+
+// parseRouteFiles parses the Go files that may register routes, and those
+// beside them that may hold a path constant; a file the parser rejects has
+// a nil tree.
+func (l *loader) parseRouteFiles(ctx context.Context) (*token.FileSet, []*input, []*ast.File) {
 	dirs := map[string]bool{}
 	routeFiles := map[*input]bool{}
 	for _, in := range l.inputs {
@@ -152,7 +171,7 @@ func (l *loader) parseGoRoutes(ctx context.Context) {
 		}
 	}
 	if len(dirs) == 0 {
-		return
+		return nil, nil, nil
 	}
 	// A file beside the registrations is parsed too when it may hold a path
 	// constant (a string literal starting with a slash).
@@ -175,9 +194,7 @@ func (l *loader) parseGoRoutes(ctx context.Context) {
 			return f
 		})
 	})
-	pkgs := l.goPackages(inputs, parsed)
-	r := newRouteResolver(fset, pkgs)
-	l.guard(inputs[0].path, func() { l.repo.GoRoutes = append(l.repo.GoRoutes, r.run()...) })
+	return fset, inputs, parsed
 }
 
 // goPackages groups parsed files into packages and indexes their

@@ -42,6 +42,7 @@ type edge struct {
 	parent *rval
 	path   string
 	ok     bool
+	pkg    int // the order of the package whose evaluation added it
 }
 
 // rval is a router value: a root and the prefix of a group or sub-router
@@ -82,6 +83,7 @@ type routeRec struct {
 	methods []string
 	pos     token.Pos
 	kind    string
+	pkg     int // the order of the package whose evaluation recorded it
 }
 
 // frame is the environment of one function evaluation.
@@ -106,6 +108,8 @@ type routeResolver struct {
 	recording  bool
 	changed    bool
 	budget     int
+	attempts   int // inlined calls tried, whether or not the budget allowed them
+	top        int // the order of the package evaluateAll is at
 	routes     []*routeRec
 }
 
@@ -115,27 +119,46 @@ const (
 )
 
 func newRouteResolver(fset *token.FileSet, pkgs []*goPackage) *routeResolver {
+	return newResolverOf(fset, pkgs, orderPackages(pkgs))
+}
+
+// orderPackages puts packages, and the files of each, in their evaluation
+// order, and indexes them by import path.
+func orderPackages(pkgs []*goPackage) map[string]*goPackage {
 	sort.Slice(pkgs, func(i, j int) bool {
 		if pkgs[i].dir != pkgs[j].dir {
 			return pkgs[i].dir < pkgs[j].dir
 		}
 		return pkgs[i].name < pkgs[j].name
 	})
-	r := &routeResolver{fset: fset, pkgs: pkgs, byImport: map[string]*goPackage{}, fresh: map[ast.Node]*root{},
-		defaultMux: &root{kind: routerNetHTTP, origin: originDefault}, budget: inlineBudget}
-	for _, p := range pkgs {
+	byImport := map[string]*goPackage{}
+	for i, p := range pkgs {
+		p.order = i
 		sort.Slice(p.files, func(i, j int) bool { return p.files[i].path < p.files[j].path })
 		if p.importPath != "" && p.name != "main" {
-			r.byImport[p.importPath] = p
+			byImport[p.importPath] = p
 		}
 	}
-	return r
+	return byImport
 }
 
-// run computes function summaries (what each returns, who is called with a
-// router) to a fixpoint, then evaluates every function nobody calls with a
-// router, inlining calls that pass one, and records the routes.
+// newResolverOf is a resolver of pkgs, in order, that finds imported
+// packages in byImport.
+func newResolverOf(fset *token.FileSet, pkgs []*goPackage, byImport map[string]*goPackage) *routeResolver {
+	return &routeResolver{fset: fset, pkgs: pkgs, byImport: byImport, fresh: map[ast.Node]*root{},
+		defaultMux: &root{kind: routerNetHTTP, origin: originDefault}, budget: inlineBudget}
+}
+
+// run resolves the routes of the packages.
 func (r *routeResolver) run() []*facts.GoRoute {
+	r.resolve()
+	return goRouteFacts(r.fset, r.routes, r.prefixesOf)
+}
+
+// resolve computes function summaries (what each returns, who is called
+// with a router) to a fixpoint, then evaluates every function nobody calls
+// with a router, inlining calls that pass one, and records the routes.
+func (r *routeResolver) resolve() {
 	for i := 0; i < 4; i++ {
 		r.changed = false
 		r.evalAll(false)
@@ -148,7 +171,6 @@ func (r *routeResolver) run() []*facts.GoRoute {
 	}
 	r.recording = true
 	r.evalAll(true)
-	return goRouteFacts(r.fset, r.routes, r.prefixesOf)
 }
 
 func (r *routeResolver) allRoots() []*root {
@@ -173,6 +195,7 @@ func sortedNodes(m map[ast.Node]*root) []ast.Node {
 // when recording).
 func (r *routeResolver) evalAll(entriesOnly bool) {
 	for _, p := range r.pkgs {
+		r.top = p.order
 		for _, name := range slices.Sorted(maps.Keys(p.consts)) {
 			c := p.consts[name]
 			if !c.isVar {
@@ -652,7 +675,11 @@ func (r *routeResolver) callFunc(fi *funcInfo, args []any, exprs []ast.Expr, fr 
 	if hasRouter && !fi.called {
 		fi.called, r.changed = true, true
 	}
-	if hasRouter && r.recording && fi.entered == 0 && fr.depth < maxInlineDepth && r.budget > 0 {
+	inline := hasRouter && r.recording && fi.entered == 0 && fr.depth < maxInlineDepth
+	if inline {
+		r.attempts++
+	}
+	if inline && r.budget > 0 {
 		r.budget--
 		fi.entered++
 		strs := map[int]string{}

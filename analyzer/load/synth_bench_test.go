@@ -51,7 +51,7 @@ func BenchmarkLoadSynth500(b *testing.B) {
 
 // prepared returns a loader of dir that has walked, read, classified and
 // discovered: the state every parser starts from.
-func prepared(b *testing.B, dir string) *loader {
+func prepared(b testing.TB, dir string) *loader {
 	b.Helper()
 	l, w := newBenchLoader(b, dir)
 	if err := w.walk(); err != nil {
@@ -65,7 +65,7 @@ func prepared(b *testing.B, dir string) *loader {
 	return l
 }
 
-func newBenchLoader(b *testing.B, dir string) (*loader, *walker) {
+func newBenchLoader(b testing.TB, dir string) (*loader, *walker) {
 	b.Helper()
 	opts := DefaultOptions()
 	r, err := os.OpenRoot(dir)
