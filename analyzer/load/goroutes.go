@@ -52,10 +52,13 @@ func routerKindOf(importPath string) string {
 }
 
 // routerImportMarks are the import strings that make a file worth parsing.
+// Each starts with githubQuote.
 var routerImportMarks = [][]byte{
 	[]byte(`"github.com/gorilla/mux"`), []byte(`"github.com/go-chi/chi`), []byte(`"github.com/gin-gonic/gin"`),
 	[]byte(`"github.com/labstack/echo`), []byte(`"github.com/gofiber/fiber`),
 }
+
+var githubQuote = []byte(`"github.com/`)
 
 // looksLikeRoutes is the cheap pre-filter: only files importing a router
 // package (or net/http and calling Handle or Serve) are parsed in full.
@@ -63,9 +66,18 @@ var routerImportMarks = [][]byte{
 // their Handler types everywhere without registering anything, and a file
 // that builds, holds or serves a ServeMux says "Serve".
 func looksLikeRoutes(data []byte) bool {
-	for _, m := range routerImportMarks {
-		if bytes.Contains(data, m) {
-			return true
+	// One pass for the router imports: they are read where a
+	// "github.com/ string starts.
+	for rest := data; ; rest = rest[1:] {
+		i := bytes.Index(rest, githubQuote)
+		if i < 0 {
+			break
+		}
+		rest = rest[i:]
+		for _, m := range routerImportMarks {
+			if bytes.HasPrefix(rest, m) {
+				return true
+			}
 		}
 	}
 	return bytes.Contains(data, []byte(`"net/http"`)) && (callsHandle(data) || bytes.Contains(data, []byte("Serve")))
