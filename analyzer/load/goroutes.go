@@ -108,6 +108,7 @@ type goPackage struct {
 	methods    map[string]*funcInfo   // "Type.Method"
 	byMethod   map[string][]*funcInfo // methods by name only
 	consts     map[string]constInfo   // package-level constants and variables with a value
+	constNames []string               // the names of consts, sorted (made by the resolver)
 	all        []*funcInfo            // every function and method, in source order
 	fieldTypes map[string]routerType  // struct fields declared with a router type
 	// fieldVals are the router values assigned to each field name.
