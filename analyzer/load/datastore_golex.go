@@ -174,6 +174,11 @@ func lexLiterals(in *input) (out []litGroup, ok bool) {
 		}
 		return b.String()
 	}
+	// At most one group a literal; a literal has two quotes.
+	if n := (bytes.Count(src, []byte{'"'}) + bytes.Count(src, []byte{'`'})) / 2; n > 0 {
+		out, segs = make([]litGroup, 0, n), make([]litSeg, 0, n)
+	}
+	idents, callees = make([]span, 0, 32), make([]callee, 0, 32)
 	for {
 		tok, start, end := lx.scan()
 		if tok == token.EOF {
@@ -235,6 +240,9 @@ func lexLiterals(in *input) (out []litGroup, ok bool) {
 			cur = -1
 		}
 		before, prev = prev, tok
+	}
+	if len(out) == 0 {
+		out = nil
 	}
 	return out, !lx.bail
 }
