@@ -261,6 +261,22 @@ var libpqKnown = map[string]bool{
 // parseLibpq parses host=db port=5432 dbname=shop ...: at least two known
 // keys, one of them host or dbname, and no unknown words between them.
 func parseLibpq(s string) (dsn, bool) {
+	if !mayBeLibpq(s) {
+		return dsn{}, false
+	}
+	return parseLibpqPairs(s)
+}
+
+// mayBeLibpq is parseLibpq's cheap first test. Keys are ASCII, compared
+// lower-cased: without "host" or "dbname" in any case there is no host,
+// hostaddr or dbname key. Most strings with an "=" (SQL, format strings)
+// stop here, before the regexp.
+func mayBeLibpq(s string) bool {
+	return containsFoldASCII(s, "host") || containsFoldASCII(s, "dbname")
+}
+
+// parseLibpqPairs is parseLibpq without its first test.
+func parseLibpqPairs(s string) (dsn, bool) {
 	pairs := libpqKey.FindAllStringSubmatch(s, -1)
 	if len(pairs) < 2 {
 		return dsn{}, false
@@ -366,4 +382,15 @@ func firstNonEmpty(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// containsFoldASCII reports whether s holds the lower-case ASCII word w in
+// any ASCII case.
+func containsFoldASCII(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if s[i]|0x20 == w[0] && asciiFoldEqual(s[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return false
 }

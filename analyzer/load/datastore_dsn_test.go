@@ -96,6 +96,7 @@ func FuzzParseDSN(f *testing.F) {
 		"jdbc:postgresql://db/shop?password=p", "jdbc:oracle:thin:@ora:1521:SID", "Server=tcp:h,1433;Database=d;Password=p",
 		"sqlserver://u:p@h?database=d", "clickhouse://h/d", "postgres://[::1]:5432/x", "u:p@/db", "tcp()/x",
 		"postgres://u:p@@h/d", "postgres://:@/", "jdbc:sqlserver://h;databaseName=", "host='' dbname=''",
+		"HOSTADDR=10.0.0.1 DBName=x", "SELECT * FROM t WHERE a = $1",
 	} {
 		f.Add(s, "Pw-Fuzz-Secret")
 	}
@@ -106,6 +107,9 @@ func FuzzParseDSN(f *testing.F) {
 			}
 		}
 		looksLikeDSN(s)
+		if _, ok := parseLibpqPairs(s); ok && !mayBeLibpq(s) {
+			t.Fatalf("mayBeLibpq(%q) turned away a libpq string", s)
+		}
 		if r := redact(s); redact(r) != r {
 			t.Fatalf("redact is not idempotent on %q: %q then %q", s, r, redact(r))
 		}

@@ -61,19 +61,17 @@ func (g *litGroup) lineAt(off int) int {
 	return seg.line + strings.Count(g.value[seg.start:off], "\n")
 }
 
-// goMarkers are the bytes whose presence makes a file worth a full parse.
-var goMarkers = [][]byte{[]byte("redis."), []byte("mysql.Config"), []byte("TableName"), []byte("gorm"),
-	[]byte("ent.Schema"), []byte("Collection(")}
-
-// scanGo reads one Go file: every string literal through the scanner (DSNs,
-// SQL, migration paths), and, when the file mentions an ORM, a driver's
-// option struct or a collection, its syntax tree.
+// scanGo reads one Go file: every string literal (DSNs, SQL, migration
+// paths), and, when the file mentions an ORM, a driver's option struct or a
+// collection, its syntax tree.
 func scanGo(in *input, service string) goScan {
 	var out goScan
-	if !worthScanning(in.data) {
+	m := goMarks(in.data)
+	if m&(markSQL|markScan|markSyntax) == 0 {
 		return out
 	}
-	migrates := containsFold(in.data, "migrat") || bytes.Contains(in.data, []byte("goose"))
+	migrates := m&(markMigrat|markGoose) != 0 ||
+		m&markNonASCII != 0 && bytes.Contains(bytes.ToLower(in.data), []byte("migrat")) // a few non-ASCII capitals, such as İ, lower to ASCII letters
 	for _, g := range goLiterals(in) {
 		if d, ok := parseDSN(g.value); ok {
 			out.refs = append(out.refs, rawRef{service: service, d: d, source: "go", key: firstNonEmpty(g.key, "string literal"), pos: g.pos})
@@ -94,60 +92,24 @@ func scanGo(in *input, service string) goScan {
 			out.paths = append(out.paths, pathHit{value: g.value, pos: g.pos})
 		}
 	}
-	for _, m := range goMarkers {
-		if bytes.Contains(in.data, m) {
-			scanGoSyntax(in, service, &out)
-			break
-		}
+	if m&markSyntax != 0 {
+		scanGoSyntax(in, service, &out)
 	}
 	return out
 }
 
-// scanWords are byte strings without which a Go file holds no DSN, SQL,
-// migration path or driver option struct.
-var scanWords = [][]byte{[]byte("://"), []byte("@tcp("), []byte("@unix("), []byte("@/"), []byte("dbname="),
-	[]byte("host="), []byte("Server="), []byte("jdbc:"), []byte("migrat"), []byte("goose")}
-
-// containsFold reports whether bytes.ToLower(data) holds the lower-case
-// ASCII word w, without lower-casing a copy of an ASCII file (a few
-// non-ASCII capitals, such as İ, lower to ASCII letters).
-func containsFold(data []byte, w string) bool {
-	ascii := true
-	for i, c := range data {
-		if c >= 0x80 {
-			ascii = false
-		}
-		if i+len(w) <= len(data) && c|0x20 == w[0] && asciiFoldEqual(data[i:i+len(w)], w) {
-			return true
-		}
-	}
-	return !ascii && bytes.Contains(bytes.ToLower(data), []byte(w))
-}
-
-// worthScanning is a cheap test run on every Go file before its literals
-// are read.
-func worthScanning(data []byte) bool {
-	// The SQL words are the likeliest and stop at the first hit; the
-	// markers each take a whole pass over the file.
-	if hasSQLWordIn(data) {
-		return true
-	}
-	for _, w := range scanWords {
-		if bytes.Contains(data, w) {
-			return true
-		}
-	}
-	for _, m := range goMarkers {
-		if bytes.Contains(data, m) {
-			return true
-		}
-	}
-	return false
-}
-
 // goLiterals returns the string literals of a Go file, with those joined by
 // + merged, and the name each is given to.
-func goLiterals(in *input) []*litGroup {
+func goLiterals(in *input) []litGroup {
+	if out, ok := lexLiterals(in); ok {
+		return out
+	}
+	return scanLiterals(in)
+}
+
+// scanLiterals is goLiterals through go/scanner, for the files goLexer
+// leaves to it.
+func scanLiterals(in *input) []litGroup {
 	fset := token.NewFileSet()
 	file := fset.AddFile(in.path, -1, len(in.data))
 	var sc scanner.Scanner
@@ -212,7 +174,11 @@ func goLiterals(in *input) []*litGroup {
 		}
 		before, prev = prev, tok
 	}
-	return out
+	var res []litGroup
+	for _, g := range out {
+		res = append(res, *g)
+	}
+	return res
 }
 
 // scanGoSyntax parses the file and reads driver option structs (redis,

@@ -52,10 +52,13 @@ func routerKindOf(importPath string) string {
 }
 
 // routerImportMarks are the import strings that make a file worth parsing.
+// Each starts with githubQuote.
 var routerImportMarks = [][]byte{
 	[]byte(`"github.com/gorilla/mux"`), []byte(`"github.com/go-chi/chi`), []byte(`"github.com/gin-gonic/gin"`),
 	[]byte(`"github.com/labstack/echo`), []byte(`"github.com/gofiber/fiber`),
 }
+
+var githubQuote = []byte(`"github.com/`)
 
 // looksLikeRoutes is the cheap pre-filter: only files importing a router
 // package (or net/http and calling Handle or Serve) are parsed in full.
@@ -63,9 +66,18 @@ var routerImportMarks = [][]byte{
 // their Handler types everywhere without registering anything, and a file
 // that builds, holds or serves a ServeMux says "Serve".
 func looksLikeRoutes(data []byte) bool {
-	for _, m := range routerImportMarks {
-		if bytes.Contains(data, m) {
-			return true
+	// One pass for the router imports: they are read where a
+	// "github.com/ string starts.
+	for rest := data; ; rest = rest[1:] {
+		i := bytes.Index(rest, githubQuote)
+		if i < 0 {
+			break
+		}
+		rest = rest[i:]
+		for _, m := range routerImportMarks {
+			if bytes.HasPrefix(rest, m) {
+				return true
+			}
 		}
 	}
 	return bytes.Contains(data, []byte(`"net/http"`)) && (callsHandle(data) || bytes.Contains(data, []byte("Serve")))
@@ -90,11 +102,13 @@ func callsHandle(data []byte) bool {
 type goPackage struct {
 	dir, name  string
 	importPath string
+	order      int // the place of the package in the resolver's order
 	files      []*goFile
 	funcs      map[string]*funcInfo   // top-level functions by name
 	methods    map[string]*funcInfo   // "Type.Method"
 	byMethod   map[string][]*funcInfo // methods by name only
 	consts     map[string]constInfo   // package-level constants and variables with a value
+	constNames []string               // the names of consts, sorted (made by the resolver)
 	all        []*funcInfo            // every function and method, in source order
 	fieldTypes map[string]routerType  // struct fields declared with a router type
 	// fieldVals are the router values assigned to each field name.
@@ -144,6 +158,24 @@ type routerType struct {
 // parseGoRoutes finds the route registrations of the repository.
 func (l *loader) parseGoRoutes(ctx context.Context) {
 	defer l.stats.parser("go-routes", time.Now())
+	fset, inputs, parsed := l.parseRouteFiles(ctx)
+	if len(inputs) == 0 {
+		return
+	}
+	if routes, ok := l.resolveRoutes(ctx, fset, l.goPackages(inputs, parsed)); ok {
+		l.repo.GoRoutes = append(l.repo.GoRoutes, routes...)
+		return
+	}
+	// One resolver over every package, from packages as indexed (the split
+	// run changed their state).
+	r := newRouteResolver(fset, l.goPackages(inputs, parsed))
+	l.guard(inputs[0].path, func() { l.repo.GoRoutes = append(l.repo.GoRoutes, r.run()...) })
+}
+
+// parseRouteFiles parses the Go files that may register routes, and those
+// beside them that may hold a path constant; a file the parser rejects has
+// a nil tree.
+func (l *loader) parseRouteFiles(ctx context.Context) (*token.FileSet, []*input, []*ast.File) {
 	dirs := map[string]bool{}
 	routeFiles := map[*input]bool{}
 	for _, in := range l.inputs {
@@ -152,7 +184,7 @@ func (l *loader) parseGoRoutes(ctx context.Context) {
 		}
 	}
 	if len(dirs) == 0 {
-		return
+		return nil, nil, nil
 	}
 	// A file beside the registrations is parsed too when it may hold a path
 	// constant (a string literal starting with a slash).
@@ -175,9 +207,7 @@ func (l *loader) parseGoRoutes(ctx context.Context) {
 			return f
 		})
 	})
-	pkgs := l.goPackages(inputs, parsed)
-	r := newRouteResolver(fset, pkgs)
-	l.guard(inputs[0].path, func() { l.repo.GoRoutes = append(l.repo.GoRoutes, r.run()...) })
+	return fset, inputs, parsed
 }
 
 // goPackages groups parsed files into packages and indexes their

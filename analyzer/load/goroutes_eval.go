@@ -42,6 +42,7 @@ type edge struct {
 	parent *rval
 	path   string
 	ok     bool
+	pkg    int // the order of the package whose evaluation added it
 }
 
 // rval is a router value: a root and the prefix of a group or sub-router
@@ -82,9 +83,11 @@ type routeRec struct {
 	methods []string
 	pos     token.Pos
 	kind    string
+	pkg     int // the order of the package whose evaluation recorded it
 }
 
-// frame is the environment of one function evaluation.
+// frame is the environment of one function evaluation. Its maps are made
+// on the first write: most frames read names and never bind one.
 type frame struct {
 	fn    *funcInfo
 	file  *goFile
@@ -92,6 +95,21 @@ type frame struct {
 	strs  map[string]string
 	ret   *rval
 	depth int
+	stmts stmtVisitor // block's walk of the body
+}
+
+func (fr *frame) setVal(name string, v any) {
+	if fr.vals == nil {
+		fr.vals = map[string]any{}
+	}
+	fr.vals[name] = v
+}
+
+func (fr *frame) setStr(name, s string) {
+	if fr.strs == nil {
+		fr.strs = map[string]string{}
+	}
+	fr.strs[name] = s
 }
 
 // routeResolver evaluates the functions of the parsed packages.
@@ -106,7 +124,11 @@ type routeResolver struct {
 	recording  bool
 	changed    bool
 	budget     int
-	routes     []*routeRec
+	// exprVisitors are children's walkers not in use.
+	exprVisitors []*exprVisitor
+	attempts     int // inlined calls tried, whether or not the budget allowed them
+	top          int // the order of the package evaluateAll is at
+	routes       []*routeRec
 }
 
 const (
@@ -115,27 +137,46 @@ const (
 )
 
 func newRouteResolver(fset *token.FileSet, pkgs []*goPackage) *routeResolver {
+	return newResolverOf(fset, pkgs, orderPackages(pkgs))
+}
+
+// orderPackages puts packages, and the files of each, in their evaluation
+// order, and indexes them by import path.
+func orderPackages(pkgs []*goPackage) map[string]*goPackage {
 	sort.Slice(pkgs, func(i, j int) bool {
 		if pkgs[i].dir != pkgs[j].dir {
 			return pkgs[i].dir < pkgs[j].dir
 		}
 		return pkgs[i].name < pkgs[j].name
 	})
-	r := &routeResolver{fset: fset, pkgs: pkgs, byImport: map[string]*goPackage{}, fresh: map[ast.Node]*root{},
-		defaultMux: &root{kind: routerNetHTTP, origin: originDefault}, budget: inlineBudget}
-	for _, p := range pkgs {
+	byImport := map[string]*goPackage{}
+	for i, p := range pkgs {
+		p.order = i
 		sort.Slice(p.files, func(i, j int) bool { return p.files[i].path < p.files[j].path })
 		if p.importPath != "" && p.name != "main" {
-			r.byImport[p.importPath] = p
+			byImport[p.importPath] = p
 		}
 	}
-	return r
+	return byImport
 }
 
-// run computes function summaries (what each returns, who is called with a
-// router) to a fixpoint, then evaluates every function nobody calls with a
-// router, inlining calls that pass one, and records the routes.
+// newResolverOf is a resolver of pkgs, in order, that finds imported
+// packages in byImport.
+func newResolverOf(fset *token.FileSet, pkgs []*goPackage, byImport map[string]*goPackage) *routeResolver {
+	return &routeResolver{fset: fset, pkgs: pkgs, byImport: byImport, fresh: map[ast.Node]*root{},
+		defaultMux: &root{kind: routerNetHTTP, origin: originDefault}, budget: inlineBudget}
+}
+
+// run resolves the routes of the packages.
 func (r *routeResolver) run() []*facts.GoRoute {
+	r.resolve()
+	return goRouteFacts(r.fset, r.routes, r.prefixesOf)
+}
+
+// resolve computes function summaries (what each returns, who is called
+// with a router) to a fixpoint, then evaluates every function nobody calls
+// with a router, inlining calls that pass one, and records the routes.
+func (r *routeResolver) resolve() {
 	for i := 0; i < 4; i++ {
 		r.changed = false
 		r.evalAll(false)
@@ -148,7 +189,6 @@ func (r *routeResolver) run() []*facts.GoRoute {
 	}
 	r.recording = true
 	r.evalAll(true)
-	return goRouteFacts(r.fset, r.routes, r.prefixesOf)
 }
 
 func (r *routeResolver) allRoots() []*root {
@@ -173,7 +213,11 @@ func sortedNodes(m map[ast.Node]*root) []ast.Node {
 // when recording).
 func (r *routeResolver) evalAll(entriesOnly bool) {
 	for _, p := range r.pkgs {
-		for _, name := range slices.Sorted(maps.Keys(p.consts)) {
+		r.top = p.order
+		if p.constNames == nil {
+			p.constNames = slices.Sorted(maps.Keys(p.consts))
+		}
+		for _, name := range p.constNames {
 			c := p.consts[name]
 			if !c.isVar {
 				continue
@@ -193,7 +237,7 @@ func (r *routeResolver) evalAll(entriesOnly bool) {
 }
 
 func (r *routeResolver) newFrame(fn *funcInfo, f *goFile) *frame {
-	return &frame{fn: fn, file: f, vals: map[string]any{}, strs: map[string]string{}}
+	return &frame{fn: fn, file: f}
 }
 
 // evalFunc evaluates a function body with its parameters bound to args
@@ -205,7 +249,7 @@ func (r *routeResolver) evalFunc(fi *funcInfo, args []any, strs map[int]string, 
 	fr := r.newFrame(fi, fi.file)
 	fr.depth = depth
 	if fi.recv != "" && len(fi.decl.Recv.List[0].Names) > 0 {
-		fr.vals[fi.decl.Recv.List[0].Names[0].Name] = &typeRef{pkg: fi.file.pkg, name: fi.recv}
+		fr.setVal(fi.decl.Recv.List[0].Names[0].Name, &typeRef{pkg: fi.file.pkg, name: fi.recv})
 	}
 	for i := range fi.params {
 		p := &fi.params[i]
@@ -213,21 +257,21 @@ func (r *routeResolver) evalFunc(fi *funcInfo, args []any, strs map[int]string, 
 			continue
 		}
 		if s, ok := strs[i]; ok {
-			fr.strs[p.name] = s
+			fr.setStr(p.name, s)
 		}
 		if i < len(args) && args[i] != nil {
-			fr.vals[p.name] = args[i]
+			fr.setVal(p.name, args[i])
 			continue
 		}
 		if p.typ.kind == "" {
-			fr.vals[p.name] = nil // shadows package variables and imports
+			fr.setVal(p.name, nil) // shadows package variables and imports
 			continue
 		}
 		if p.root == nil {
 			p.root = &root{kind: p.typ.kind, origin: originParam, rootType: p.typ.root}
 			r.paramRoots = append(r.paramRoots, p.root)
 		}
-		fr.vals[p.name] = &rval{root: p.root, ok: true, kind: p.typ.kind}
+		fr.setVal(p.name, &rval{root: p.root, ok: true, kind: p.typ.kind})
 	}
 	r.block(fi.decl.Body, fr)
 	if args == nil && fr.ret != nil && fi.ret == nil {
@@ -238,38 +282,49 @@ func (r *routeResolver) evalFunc(fi *funcInfo, args []any, strs map[int]string, 
 
 // block walks statements in source order.
 func (r *routeResolver) block(body ast.Node, fr *frame) {
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch x := n.(type) {
-		case nil:
-			return false
-		case *ast.AssignStmt:
-			r.assign(x.Lhs, x.Rhs, fr)
-			return false
-		case *ast.ValueSpec:
-			lhs := make([]ast.Expr, len(x.Names))
-			for i, n := range x.Names {
-				lhs[i] = n
-			}
-			r.assign(lhs, x.Values, fr)
-			return false
-		case *ast.ReturnStmt:
-			for _, res := range x.Results {
-				if v, ok := r.expr(res, fr).(*rval); ok && !v.builder {
-					if fr.ret == nil {
-						fr.ret = v
-					}
-					if v.root.origin == originFresh {
-						v.root.escapes = true
-					}
+	fr.stmts = stmtVisitor{r: r, fr: fr}
+	ast.Walk(&fr.stmts, body)
+}
+
+// stmtVisitor is block's walk: it lives in the frame, so that walking
+// allocates nothing.
+type stmtVisitor struct {
+	r  *routeResolver
+	fr *frame
+}
+
+func (v *stmtVisitor) Visit(n ast.Node) ast.Visitor {
+	r, fr := v.r, v.fr
+	switch x := n.(type) {
+	case nil:
+		return nil
+	case *ast.AssignStmt:
+		r.assign(x.Lhs, x.Rhs, fr)
+		return nil
+	case *ast.ValueSpec:
+		lhs := make([]ast.Expr, len(x.Names))
+		for i, n := range x.Names {
+			lhs[i] = n
+		}
+		r.assign(lhs, x.Values, fr)
+		return nil
+	case *ast.ReturnStmt:
+		for _, res := range x.Results {
+			if v, ok := r.expr(res, fr).(*rval); ok && !v.builder {
+				if fr.ret == nil {
+					fr.ret = v
+				}
+				if v.root.origin == originFresh {
+					v.root.escapes = true
 				}
 			}
-			return false
-		case ast.Expr:
-			r.expr(x, fr)
-			return false
 		}
-		return true
-	})
+		return nil
+	case ast.Expr:
+		r.expr(x, fr)
+		return nil
+	}
+	return v
 }
 
 // assign binds the values of rhs to lhs names and fields.
@@ -292,9 +347,9 @@ func (r *routeResolver) assign(lhs, rhs []ast.Expr, fr *frame) {
 			if x.Name == "_" {
 				continue
 			}
-			fr.vals[x.Name] = v // nil shadows package variables and imports
+			fr.setVal(x.Name, v) // nil shadows package variables and imports
 			if s, ok := r.str(src, fr, 0); ok && src != nil {
-				fr.strs[x.Name] = s
+				fr.setStr(x.Name, s)
 			} else {
 				delete(fr.strs, x.Name)
 			}
@@ -411,16 +466,37 @@ func (r *routeResolver) eval(e ast.Expr, fr *frame) any {
 
 // children evaluates the sub-expressions of an expression.
 func (r *routeResolver) children(e ast.Node, fr *frame) {
-	ast.Inspect(e, func(n ast.Node) bool {
-		if n == e {
-			return true
-		}
-		if ex, ok := n.(ast.Expr); ok {
-			r.expr(ex, fr)
-			return false
-		}
-		return n != nil
-	})
+	var v *exprVisitor
+	if n := len(r.exprVisitors); n > 0 {
+		v, r.exprVisitors = r.exprVisitors[n-1], r.exprVisitors[:n-1]
+	} else {
+		v = &exprVisitor{r: r}
+	}
+	v.fr, v.top = fr, e
+	ast.Walk(v, e)
+	v.fr, v.top = nil, nil
+	r.exprVisitors = append(r.exprVisitors, v)
+}
+
+// exprVisitor is children's walk, reused from r.exprVisitors.
+type exprVisitor struct {
+	r   *routeResolver
+	fr  *frame
+	top ast.Node
+}
+
+func (v *exprVisitor) Visit(n ast.Node) ast.Visitor {
+	if n == v.top {
+		return v
+	}
+	if ex, ok := n.(ast.Expr); ok {
+		v.r.expr(ex, v.fr)
+		return nil
+	}
+	if n == nil {
+		return nil
+	}
+	return v
 }
 
 func (r *routeResolver) selector(x *ast.SelectorExpr, fr *frame) any {
@@ -506,25 +582,19 @@ func (r *routeResolver) freshRoot(n ast.Node, kind string) *root {
 // funcLit evaluates a function literal in a copy of the enclosing frame,
 // its parameters bound to bind (or shadowing what they name).
 func (r *routeResolver) funcLit(fl *ast.FuncLit, fr *frame, bind []any) {
-	inner := &frame{fn: fr.fn, file: fr.file, vals: make(map[string]any, len(fr.vals)), strs: make(map[string]string, len(fr.strs)), depth: fr.depth}
-	for k, v := range fr.vals {
-		inner.vals[k] = v
-	}
-	for k, v := range fr.strs {
-		inner.strs[k] = v
-	}
+	inner := &frame{fn: fr.fn, file: fr.file, vals: maps.Clone(fr.vals), strs: maps.Clone(fr.strs), depth: fr.depth}
 	i := 0
 	if fl.Type.Params != nil {
 		for _, fld := range fl.Type.Params.List {
 			rt := fr.file.routerTypeOf(fld.Type)
 			for _, n := range fld.Names {
 				delete(inner.strs, n.Name)
-				inner.vals[n.Name] = nil
+				inner.setVal(n.Name, nil)
 				switch {
 				case i < len(bind) && bind[i] != nil:
-					inner.vals[n.Name] = bind[i]
+					inner.setVal(n.Name, bind[i])
 				case rt.kind != "":
-					inner.vals[n.Name] = &rval{root: r.closureRoot(n, rt.kind), ok: true, kind: rt.kind}
+					inner.setVal(n.Name, &rval{root: r.closureRoot(n, rt.kind), ok: true, kind: rt.kind})
 				}
 				i++
 			}
@@ -652,7 +722,11 @@ func (r *routeResolver) callFunc(fi *funcInfo, args []any, exprs []ast.Expr, fr 
 	if hasRouter && !fi.called {
 		fi.called, r.changed = true, true
 	}
-	if hasRouter && r.recording && fi.entered == 0 && fr.depth < maxInlineDepth && r.budget > 0 {
+	inline := hasRouter && r.recording && fi.entered == 0 && fr.depth < maxInlineDepth
+	if inline {
+		r.attempts++
+	}
+	if inline && r.budget > 0 {
 		r.budget--
 		fi.entered++
 		strs := map[int]string{}
@@ -719,7 +793,7 @@ func (r *routeResolver) str(e ast.Expr, fr *frame, depth int) (string, bool) {
 			return "", false
 		}
 		if c, ok := fr.file.pkg.consts[x.Name]; ok {
-			return r.str(c.expr, r.newFrame(nil, c.file), depth+1)
+			return r.str(c.expr, &frame{file: c.file}, depth+1)
 		}
 	case *ast.BinaryExpr:
 		if x.Op == token.ADD {
@@ -731,7 +805,7 @@ func (r *routeResolver) str(e ast.Expr, fr *frame, depth int) (string, bool) {
 		if id, ok := x.X.(*ast.Ident); ok {
 			if p := r.byImport[fr.file.imports[id.Name]]; p != nil {
 				if c, ok := p.consts[x.Sel.Name]; ok {
-					return r.str(c.expr, r.newFrame(nil, c.file), depth+1)
+					return r.str(c.expr, &frame{file: c.file}, depth+1)
 				}
 			}
 		}

@@ -300,14 +300,14 @@ func (r *routeResolver) mount(parent *rval, at string, strips bool, h any) bool 
 	if strips {
 		p = joinRoute(at, strip)
 	}
-	child.root.edges = append(child.root.edges, edge{parent: parent, path: p, ok: ok && parent.ok})
+	child.root.edges = append(child.root.edges, edge{parent: parent, path: p, ok: ok && parent.ok, pkg: r.top})
 	return true
 }
 
 // served marks the router a handler value holds as served at the root.
 func (r *routeResolver) served(h any) {
 	if child, strip, ok := unwrapRouter(h); child != nil {
-		child.root.edges = append(child.root.edges, edge{path: strip, ok: ok})
+		child.root.edges = append(child.root.edges, edge{path: strip, ok: ok, pkg: r.top})
 	}
 }
 
@@ -350,7 +350,7 @@ func (r *routeResolver) recordMethodFirst(v *rval, x *ast.CallExpr, fr *frame) {
 
 // record registers a route on v's root at v's prefix plus p.
 func (r *routeResolver) record(v *rval, p string, ok bool, methods []string, x *ast.CallExpr) *routeRec {
-	rec := &routeRec{root: v.root, rel: joinRoute(v.prefix, p), ok: ok && v.ok, methods: methods, pos: x.Pos(), kind: v.kind}
+	rec := &routeRec{root: v.root, rel: joinRoute(v.prefix, p), ok: ok && v.ok, methods: methods, pos: x.Pos(), kind: v.kind, pkg: r.top}
 	if sel, isSel := x.Fun.(*ast.SelectorExpr); isSel {
 		rec.pos = sel.Sel.Pos()
 	}

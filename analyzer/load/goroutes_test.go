@@ -83,12 +83,16 @@ func Unbound(r chi.Router) {
 
 func TestLooksLikeRoutes(t *testing.T) {
 	for src, want := range map[string]bool{
-		`import "github.com/gin-gonic/gin"`:                  true,
-		`import "github.com/go-chi/chi/v5"`:                  true,
-		`import "net/http"; mux.HandleFunc("/", h)`:          true,
-		`import "net/http"; http.ListenAndServe(":80", nil)`: true,
-		`import "net/http"; http.Get(url)`:                   false,
-		`import "fmt"; r.GET("/x")`:                          false,
+		`import "github.com/gin-gonic/gin"`:                             true,
+		`import "github.com/go-chi/chi/v5"`:                             true,
+		`import "net/http"; mux.HandleFunc("/", h)`:                     true,
+		`import "net/http"; http.ListenAndServe(":80", nil)`:            true,
+		`import "net/http"; http.Get(url)`:                              false,
+		`import "fmt"; r.GET("/x")`:                                     false,
+		`import ("github.com/acme/kit"; "github.com/labstack/echo/v4")`: true,
+		`import "github.com/"; // "github.com/gofiber/fiber`:            true,
+		`import "github.com/gorilla/muxer"`:                             false,
+		`"github.com/gin-gonic/gin`:                                     false,
 	} {
 		if got := looksLikeRoutes([]byte(src)); got != want {
 			t.Errorf("looksLikeRoutes(%q) = %v, want %v", src, got, want)

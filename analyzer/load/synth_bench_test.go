@@ -51,7 +51,7 @@ func BenchmarkLoadSynth500(b *testing.B) {
 
 // prepared returns a loader of dir that has walked, read, classified and
 // discovered: the state every parser starts from.
-func prepared(b *testing.B, dir string) *loader {
+func prepared(b testing.TB, dir string) *loader {
 	b.Helper()
 	l, w := newBenchLoader(b, dir)
 	if err := w.walk(); err != nil {
@@ -105,10 +105,12 @@ func BenchmarkPhasesSynth500(b *testing.B) {
 	})
 	for _, p := range benchParsers(l) {
 		b.Run(p.name, func(b *testing.B) {
+			start := cpuTimeAll()
 			for b.Loop() {
 				p.reset()
 				p.run(ctx)
 			}
+			reportCPUms(b, start)
 		})
 	}
 	b.Run("finish", func(b *testing.B) {
