@@ -129,7 +129,6 @@ type loader struct {
 	byDir  map[string][]*input // inputs directly in each directory
 	docs   []*yamlDoc
 	specs  []*input    // inputs that are one OpenAPI document, decoded by parseOpenAPI
-	late   []*yamlDoc  // documents of specs that were not OpenAPI, for mergeLateDocs
 	work   []*workload // compose and Kubernetes workloads, with env in clear
 
 	mu       sync.Mutex // guards repo.Problems and repo.Incomplete while parsers run
@@ -312,27 +311,21 @@ func (l *loader) guard(file string, fn func()) {
 
 // parse runs every per-kind parser over the inputs.
 func (l *loader) parse(ctx context.Context) {
-	// Three chains that share no fact run side by side, so that the serial
-	// parts of each (one compose file, route resolution, git log) overlap
-	// the parallel parts of the others: the OpenAPI specs; the deploy side
-	// (workloads, then, once the specs are loaded and the documents among
-	// them that were not specs are back in l.docs, the datastores and
-	// deploy facts that read them); and the code parsers, whose comment
-	// suppressions join the specs' ignore entries.
-	var specs, deploySide sync.WaitGroup
-	specs.Go(func() { l.parseOpenAPI(ctx) })
+	l.parseOpenAPI(ctx) // first: it releases the specs' trees, most of the load's memory
+	l.dropTrees(docOpenAPI)
+	// Two chains that share no fact run side by side, so that the serial
+	// parts of each (one compose file, route resolution, git log) overlap:
+	// the code parsers, and the deploy side (workloads, then the
+	// datastores and deploy facts that read them).
+	var deploySide sync.WaitGroup
 	deploySide.Go(func() {
 		l.parseWorkloads(ctx)
-		specs.Wait()
-		l.dropTrees(docOpenAPI)
-		l.mergeLateDocs()
 		l.parseDatastores(ctx)
 		l.parseDeploy(ctx)
 	})
 	l.parseGo(ctx)
 	l.parseProtos(ctx)
 	l.parseGoRoutes(ctx)
-	specs.Wait()
 	l.scanSuppressions(ctx)
 	deploySide.Wait()
 }
