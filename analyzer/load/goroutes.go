@@ -64,7 +64,8 @@ var githubQuote = []byte(`"github.com/`)
 // package (or net/http and calling Handle or Serve) are parsed in full.
 // "Handler" alone does not count: handler files name http.Handler and
 // their Handler types everywhere without registering anything, and a file
-// that builds, holds or serves a ServeMux says "Serve".
+// that builds, holds or serves a ServeMux says "Serve" (not counting
+// StatusInternalServerError, which handlers answer everywhere).
 func looksLikeRoutes(data []byte) bool {
 	// One pass for the router imports: they are read where a
 	// "github.com/ string starts.
@@ -80,7 +81,22 @@ func looksLikeRoutes(data []byte) bool {
 			}
 		}
 	}
-	return bytes.Contains(data, []byte(`"net/http"`)) && (callsHandle(data) || bytes.Contains(data, []byte("Serve")))
+	return bytes.Contains(data, []byte(`"net/http"`)) && (callsHandle(data) || saysServe(data))
+}
+
+// saysServe reports whether "Serve" occurs other than in "ServerError":
+// every handler that answers http.StatusInternalServerError says it.
+func saysServe(data []byte) bool {
+	for {
+		i := bytes.Index(data, []byte("Serve"))
+		if i < 0 {
+			return false
+		}
+		data = data[i+len("Serve"):]
+		if !bytes.HasPrefix(data, []byte("rError")) {
+			return true
+		}
+	}
 }
 
 // callsHandle reports whether "Handle" occurs other than as the start of

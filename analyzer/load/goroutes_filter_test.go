@@ -16,6 +16,9 @@ func TestLooksLikeRoutesHandlerFiles(t *testing.T) {
 		{"import \"net/http\"\ntype S struct{ mux *http.ServeMux }", true},
 		{"import \"net/http\"\nfunc (h *Handler) get(w http.ResponseWriter, r *http.Request) {}", false},
 		{"import \"net/http\"\nvar _ http.Handler = Handlers{}", false},
+		{"import \"net/http\"\nfunc (h *Handler) get(w http.ResponseWriter, r *http.Request) { http.Error(w, \"x\", http.StatusInternalServerError) }", false},
+		{"import \"net/http\"\nfunc fail(w http.ResponseWriter) { w.WriteHeader(http.StatusInternalServerError) }\nvar s = &http.Server{}", true},
+		{"import \"net/http\"\nfunc (s *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {}", true},
 		{"func (h *Handler) HandleFunc() {}", false},
 		{"import \"github.com/go-chi/chi/v5\"\nfunc (h *Handler) x() {}", true},
 	} {
