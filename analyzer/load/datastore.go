@@ -17,7 +17,8 @@ import (
 // environments, depends_on, env and config files, Helm values, Go code),
 // resolves their hosts to the datastore workloads of the repository, builds
 // the datastore nodes and service→datastore edges, and reads the tables
-// each service touches and the migration folders it applies.
+// each service touches and the migration folders it applies. The Go
+// sources were read before, by scanGoData.
 func (l *loader) parseDatastores(ctx context.Context) {
 	defer l.stats.parser("datastores", time.Now())
 	hosts := l.storeHosts()
@@ -40,30 +41,19 @@ func (l *loader) parseDatastores(ctx context.Context) {
 	}
 	raws = append(raws, l.configRefs()...)
 
-	var goFiles, sqlFiles []*input
+	var sqlFiles []*input
 	for _, in := range l.inputs {
-		if ignoredForData(in.path) {
-			continue
-		}
-		switch in.kind {
-		case kindGo:
-			goFiles = append(goFiles, in)
-		case kindSQL:
+		if in.kind == kindSQL && !ignoredForData(in.path) {
 			sqlFiles = append(sqlFiles, in)
 		}
 	}
-	scans := make([]goScan, len(goFiles))
-	l.each(ctx, len(goFiles), func(i int) {
-		in := goFiles[i]
-		scans[i], _ = within(l, in.path, func() goScan { return scanGo(in, l.serviceOf(in.path)) })
-	})
 	goPaths := map[string][]pathHit{}
 	var hits []tableHit
-	for i, s := range scans {
+	for _, s := range l.goScans {
 		raws = append(raws, s.refs...)
 		hits = append(hits, s.tables...)
 		if len(s.paths) > 0 {
-			goPaths[goFiles[i].path] = s.paths
+			goPaths[s.file] = s.paths
 		}
 	}
 
@@ -144,6 +134,27 @@ func engineOfImage(image string) string {
 		}
 	}
 	return ""
+}
+
+// scanGoData reads the datastore references, SQL and migration paths of
+// every Go file (scanGo) into l.goScans, for parseDatastores. It runs with
+// the other readers of Go sources, so that their text can be let go before
+// the rest of the load.
+func (l *loader) scanGoData(ctx context.Context) {
+	defer l.stats.parser("go-data", time.Now())
+	var goFiles []*input
+	for _, in := range l.inputs {
+		if in.kind == kindGo && !ignoredForData(in.path) {
+			goFiles = append(goFiles, in)
+		}
+	}
+	scans := make([]goScan, len(goFiles))
+	l.each(ctx, len(goFiles), func(i int) {
+		in := goFiles[i]
+		scans[i], _ = within(l, in.path, func() goScan { return scanGo(in, l.serviceOf(in.path)) })
+		scans[i].file = in.path
+	})
+	l.goScans = scans
 }
 
 // storeHosts indexes the names under which the datastore workloads are

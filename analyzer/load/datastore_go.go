@@ -14,6 +14,7 @@ import (
 
 // goScan is what one Go file says about datastores.
 type goScan struct {
+	file   string // the Go file read
 	refs   []rawRef
 	tables []tableHit
 	paths  []pathHit // literals that may name a migrations folder

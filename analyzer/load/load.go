@@ -14,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -102,6 +103,7 @@ func RepoStats(ctx context.Context, root string, opts Options) (*facts.Repo, *St
 		l.repo.Skipped = append(l.repo.Skipped, facts.Skipped{File: s.file, Reason: s.reason})
 	}
 	l.stats.add(PhaseRead, start)
+	l.stats.count(l.inputs)
 	l.stats.time(PhaseClassify, func() { l.classify(ctx) })
 	l.stats.time(PhaseDiscover, func() {
 		l.discover()
@@ -112,7 +114,6 @@ func RepoStats(ctx context.Context, root string, opts Options) (*facts.Repo, *St
 		l.incomplete("deadline reached before every file was parsed: " + err.Error())
 	}
 	l.stats.time(PhaseFinish, l.finish)
-	l.stats.count(l.inputs)
 	return l.repo, l.stats, nil
 }
 
@@ -128,8 +129,11 @@ type loader struct {
 	byPath map[string]*input
 	byDir  map[string][]*input // inputs directly in each directory
 	docs   []*yamlDoc
-	specs  []*input    // inputs that are one OpenAPI document, decoded by parseOpenAPI
-	work   []*workload // compose and Kubernetes workloads, with env in clear
+	specs  []*input   // inputs that are one OpenAPI document, decoded by parseOpenAPI
+	late   []*yamlDoc // documents of specs that were not OpenAPI, for mergeLateDocs
+	// goScans are what scanGoData read in the Go sources, for parseDatastores.
+	goScans []goScan
+	work    []*workload // compose and Kubernetes workloads, with env in clear
 
 	mu       sync.Mutex // guards repo.Problems and repo.Incomplete while parsers run
 	finished bool       // set once finish starts: late reports of abandoned parsers are dropped
@@ -311,23 +315,49 @@ func (l *loader) guard(file string, fn func()) {
 
 // parse runs every per-kind parser over the inputs.
 func (l *loader) parse(ctx context.Context) {
-	l.parseOpenAPI(ctx) // first: it releases the specs' trees, most of the load's memory
-	l.dropTrees(docOpenAPI)
-	// Two chains that share no fact run side by side, so that the serial
-	// parts of each (one compose file, route resolution, git log) overlap:
-	// the code parsers, and the deploy side (workloads, then the
-	// datastores and deploy facts that read them).
+	// Two chains run side by side, so that the serial parts of each (one
+	// compose file, route resolution, git log) overlap the parallel parts
+	// of the other. The deploy side reads the workloads first; the
+	// datastores and deploy facts that read them wait for the rest.
+	// Everything that reads Go and proto sources runs first on the other
+	// side, so that their text (most of a repository's bytes) is let go
+	// before the OpenAPI specs are decoded and the deploy side goes on.
+	ready := make(chan struct{})
 	var deploySide sync.WaitGroup
 	deploySide.Go(func() {
 		l.parseWorkloads(ctx)
+		<-ready
+		l.dropTrees(docOpenAPI)
+		l.mergeLateDocs()
 		l.parseDatastores(ctx)
 		l.parseDeploy(ctx)
 	})
 	l.parseGo(ctx)
+	l.scanGoData(ctx)
 	l.parseProtos(ctx)
 	l.parseGoRoutes(ctx)
 	l.scanSuppressions(ctx)
+	l.dropSources(kindGo, kindProto)
+	l.parseOpenAPI(ctx)
+	close(ready)
 	deploySide.Wait()
+}
+
+// dropSources lets go of the text of the inputs of the given kinds once
+// nothing reads it any more. It keeps it when a parser was abandoned over
+// its time budget: that parser may still be reading.
+func (l *loader) dropSources(kinds ...string) {
+	l.mu.Lock()
+	abandoned := len(l.repo.Incomplete) > 0
+	l.mu.Unlock()
+	if abandoned {
+		return
+	}
+	for _, in := range l.inputs {
+		if slices.Contains(kinds, in.kind) {
+			in.data = nil
+		}
+	}
 }
 
 // finish attributes files to services and puts every list in its stable order.

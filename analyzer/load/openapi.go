@@ -66,24 +66,10 @@ func (l *loader) parseOpenAPI(ctx context.Context) {
 	l.specs = nil
 	var specs []*facts.OpenAPISpec
 	var sups [][]facts.Suppression
-	late := false
 	for _, r := range results {
 		specs = append(specs, r.specs...)
 		sups = append(sups, r.sups)
-		l.docs = append(l.docs, r.other...)
-		late = late || len(r.other) > 0
-	}
-	if late { // back to the input order every later parser reads documents in
-		order := make(map[*input]int, len(l.inputs))
-		for i, in := range l.inputs {
-			order[in] = i
-		}
-		slices.SortStableFunc(l.docs, func(a, b *yamlDoc) int {
-			if a.in != b.in {
-				return order[a.in] - order[b.in]
-			}
-			return a.index - b.index
-		})
+		l.late = append(l.late, r.other...)
 	}
 	type key struct {
 		pos  facts.Position
@@ -104,6 +90,28 @@ func (l *loader) parseOpenAPI(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// mergeLateDocs adds the documents parseOpenAPI decoded that were not
+// specs to l.docs, in the input order every later parser reads documents
+// in. parseOpenAPI leaves them aside because the workloads read l.docs
+// while it runs.
+func (l *loader) mergeLateDocs() {
+	if len(l.late) == 0 {
+		return
+	}
+	l.docs = append(l.docs, l.late...)
+	l.late = nil
+	order := make(map[*input]int, len(l.inputs))
+	for i, in := range l.inputs {
+		order[in] = i
+	}
+	slices.SortStableFunc(l.docs, func(a, b *yamlDoc) int {
+		if a.in != b.in {
+			return order[a.in] - order[b.in]
+		}
+		return a.index - b.index
+	})
 }
 
 // loadSpec reads one document: its x-decouple-ignore entries from the node

@@ -55,6 +55,7 @@ func TestDeferredSpecThatIsNotOne(t *testing.T) {
 		t.Fatalf("classify deferred %d files, want 2", len(l.specs))
 	}
 	l.parseOpenAPI(ctx)
+	l.mergeLateDocs()
 	var paths []string
 	for _, d := range l.docs {
 		paths = append(paths, d.in.path)

@@ -133,7 +133,7 @@ func benchParsers(l *loader) []benchParser {
 	specs := l.specs // parseOpenAPI consumes them
 	return []benchParser{
 		{"parse:proto", l.parseProtos, func() { l.repo.Protos = nil }},
-		{"parse:openapi", l.parseOpenAPI, func() { l.repo.OpenAPI, l.repo.Suppressions, l.specs = nil, nil, specs }},
+		{"parse:openapi", l.parseOpenAPI, func() { l.repo.OpenAPI, l.repo.Suppressions, l.specs, l.late = nil, nil, specs, nil }},
 		{"parse:go-routes", l.parseGoRoutes, func() { l.repo.GoRoutes, l.repo.UnresolvedGoRoutes = nil, 0 }},
 		{"parse:suppressions", l.scanSuppressions, func() { l.repo.Suppressions = nil }},
 		{"parse:go", l.parseGo, func() {
@@ -142,6 +142,7 @@ func benchParsers(l *loader) []benchParser {
 		}},
 		{"parse:workloads", l.parseWorkloads, func() { l.work, l.repo.Workloads, l.repo.KubeServices = nil, nil, nil }},
 		{"parse:deploy", l.parseDeploy, func() { l.repo.History, l.repo.Deploy = facts.History{}, facts.Deploy{} }},
+		{"parse:go-data", l.scanGoData, func() { l.goScans = nil }},
 		{"parse:datastores", l.parseDatastores, func() {
 			r := l.repo
 			r.DatastoreRefs, r.Datastores, r.DatastoreEdges, r.Tables, r.Migrations = nil, nil, nil, nil, nil
