@@ -84,6 +84,17 @@ func looksLikeRoutes(data []byte) bool {
 	return bytes.Contains(data, []byte(`"net/http"`)) && (callsHandle(data) || saysServe(data))
 }
 
+// mayHoldPath reports whether a Go file may hold a route's path constant:
+// a string literal starting with a slash.
+func mayHoldPath(data []byte) bool { return bytes.Contains(data, []byte(`"/`)) }
+
+// routeCandidate reports whether parseGoRoutes may read a Go file: one that
+// looks like route registrations, or may hold a path beside them. The
+// others' text can be let go before it runs.
+func routeCandidate(in *input) bool {
+	return !strings.HasSuffix(in.path, "_test.go") && (looksLikeRoutes(in.data) || mayHoldPath(in.data))
+}
+
 // saysServe reports whether "Serve" occurs other than in "ServerError":
 // every handler that answers http.StatusInternalServerError says it.
 func saysServe(data []byte) bool {
@@ -207,7 +218,7 @@ func (l *loader) parseRouteFiles(ctx context.Context) (*token.FileSet, []*input,
 	var inputs []*input
 	for _, in := range l.inputs {
 		if routeFiles[in] || in.kind == kindGo && !strings.HasSuffix(in.path, "_test.go") &&
-			dirs[path.Dir(in.path)] && bytes.Contains(in.data, []byte(`"/`)) {
+			dirs[path.Dir(in.path)] && mayHoldPath(in.data) {
 			inputs = append(inputs, in)
 		}
 	}

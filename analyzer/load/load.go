@@ -14,7 +14,6 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -339,19 +338,20 @@ func (l *loader) parse(ctx context.Context) {
 	})
 	l.parseGo(ctx)
 	l.scanGoData(ctx)
-	l.parseProtos(ctx)
-	l.parseGoRoutes(ctx)
 	l.scanSuppressions(ctx)
-	l.dropSources(kindGo, kindProto)
+	l.parseProtos(ctx)
+	l.dropSources(func(in *input) bool { return in.kind == kindProto || in.kind == kindGo && !routeCandidate(in) })
+	l.parseGoRoutes(ctx)
+	l.dropSources(func(in *input) bool { return in.kind == kindGo })
 	l.parseOpenAPI(ctx)
 	close(ready)
 	deploySide.Wait()
 }
 
-// dropSources lets go of the text of the inputs of the given kinds once
-// nothing reads it any more. It keeps it when a parser was abandoned over
-// its time budget: that parser may still be reading.
-func (l *loader) dropSources(kinds ...string) {
+// dropSources lets go of the text of the inputs drop picks once nothing
+// reads it any more. It keeps it when a parser was abandoned over its time
+// budget: that parser may still be reading.
+func (l *loader) dropSources(drop func(*input) bool) {
 	l.mu.Lock()
 	abandoned := len(l.repo.Incomplete) > 0
 	l.mu.Unlock()
@@ -359,7 +359,7 @@ func (l *loader) dropSources(kinds ...string) {
 		return
 	}
 	for _, in := range l.inputs {
-		if slices.Contains(kinds, in.kind) {
+		if drop(in) {
 			in.data = nil
 		}
 	}
