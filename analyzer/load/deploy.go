@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -19,6 +20,13 @@ import (
 // and release-version sources.
 func (l *loader) parseDeploy(ctx context.Context) {
 	defer l.stats.parser("deploy", time.Now())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		l.guard(".git", func() { l.readHistory(ctx) })
+	}()
+	defer wg.Wait()
 	defer func() {
 		if p := recover(); p != nil {
 			l.problem(".", 0, 0, "reading deploy facts crashed: %v", p)

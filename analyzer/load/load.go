@@ -315,17 +315,12 @@ func (l *loader) guard(file string, fn func()) {
 // parse runs every per-kind parser over the inputs.
 func (l *loader) parse(ctx context.Context) {
 	// Two chains run side by side, so that the serial parts of each (one
-	// compose file, route resolution) overlap the parallel parts
+	// compose file, route resolution, git log) overlap the parallel parts
 	// of the other. The deploy side reads the workloads first; the
 	// datastores and deploy facts that read them wait for the rest.
 	// Everything that reads Go and proto sources runs first on the other
 	// side, so that their text (most of a repository's bytes) is let go
 	// before the OpenAPI specs are decoded and the deploy side goes on.
-	// git log, a process of its own that needs nothing but the services,
-	// runs beside everything.
-	var history sync.WaitGroup
-	history.Go(func() { l.guard(".git", func() { l.readHistory(ctx) }) })
-	defer history.Wait()
 	ready := make(chan struct{})
 	var deploySide sync.WaitGroup
 	deploySide.Go(func() {
