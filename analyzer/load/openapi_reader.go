@@ -23,7 +23,7 @@ func (l *loader) specReader(overrides map[string][]byte) openapi3.ReadFromURIFun
 		if b, ok := overrides[p]; ok {
 			return b, nil
 		}
-		if in := l.byPath[p]; in != nil {
+		if in := l.specInput(p); in != nil {
 			return in.data, nil
 		}
 		data, err := readConfined(l.root, p, l.maxSize())
@@ -55,4 +55,14 @@ func confinedRef(u *url.URL) (string, error) {
 		return "", fmt.Errorf("$ref %q points outside the repository", p)
 	}
 	return c, nil
+}
+
+// specInput returns the YAML or JSON input at p, whose text the load keeps
+// while the specs are read (it lets go of Go and proto sources meanwhile;
+// a $ref to one of those is read from the disk).
+func (l *loader) specInput(p string) *input {
+	if in := l.byPath[p]; in != nil && (in.kind == kindYAML || in.kind == kindJSON) {
+		return in
+	}
+	return nil
 }

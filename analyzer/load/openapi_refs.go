@@ -151,7 +151,7 @@ func (s *refScan) load(p string) (*yaml.Node, error) {
 		return n, nil
 	}
 	var data []byte
-	if in := s.l.byPath[p]; in != nil {
+	if in := s.l.specInput(p); in != nil {
 		data = in.data
 	} else {
 		b, err := readConfined(s.l.root, p, s.l.maxSize())
