@@ -50,6 +50,14 @@ func (l *loader) parseDatastores(ctx context.Context) {
 	goPaths := map[string][]pathHit{}
 	var hits []tableHit
 	for _, s := range l.goScans {
+		// scanGoData ran before the services were known.
+		svc := l.serviceOf(s.file)
+		for i := range s.refs {
+			s.refs[i].service = svc
+		}
+		for i := range s.tables {
+			s.tables[i].ref.Service = svc
+		}
 		raws = append(raws, s.refs...)
 		hits = append(hits, s.tables...)
 		if len(s.paths) > 0 {
@@ -138,8 +146,9 @@ func engineOfImage(image string) string {
 
 // scanGoData reads the datastore references, SQL and migration paths of
 // every Go file (scanGo) into l.goScans, for parseDatastores. It runs with
-// the other readers of Go sources, so that their text can be let go before
-// the rest of the load.
+// the other readers of Go sources, before the services are known (so the
+// references it finds get their service in parseDatastores), so that their
+// text can be let go before the rest of the load.
 func (l *loader) scanGoData(ctx context.Context) {
 	defer l.stats.parser("go-data", time.Now())
 	var goFiles []*input
@@ -151,7 +160,7 @@ func (l *loader) scanGoData(ctx context.Context) {
 	scans := make([]goScan, len(goFiles))
 	l.each(ctx, len(goFiles), func(i int) {
 		in := goFiles[i]
-		scans[i], _ = within(l, in.path, func() goScan { return scanGo(in, l.serviceOf(in.path)) })
+		scans[i], _ = within(l, in.path, func() goScan { return scanGo(in, "") })
 		scans[i].file = in.path
 	})
 	l.goScans = scans

@@ -2,8 +2,6 @@ package load
 
 import (
 	"fmt"
-	"go/parser"
-	"go/token"
 	"maps"
 	"path"
 	"slices"
@@ -417,12 +415,20 @@ func (l *loader) hasMain(dir string) bool {
 		if in.kind != kindGo || strings.HasSuffix(in.path, "_test.go") {
 			continue
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), in.path, in.data, parser.PackageClauseOnly)
-		if err == nil && f.Name.Name == "main" {
+		if l.packageName(in) == "main" {
 			return true
 		}
 	}
 	return false
+}
+
+// packageName returns the package a Go input declares: read by
+// parseGoFiles, which runs before discovery, or from its text.
+func (l *loader) packageName(in *input) string {
+	if name, ok := l.goPkgs[in]; ok {
+		return name
+	}
+	return packageClause(in)
 }
 
 // hasFile reports whether dir or a directory below it holds an input of kind.

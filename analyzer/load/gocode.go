@@ -2,6 +2,8 @@ package load
 
 import (
 	"context"
+	"go/parser"
+	"go/token"
 	"maps"
 	"path"
 	"slices"
@@ -20,14 +22,16 @@ const (
 	GoLoaderPackages = "packages"
 )
 
-// parseGo builds the Go facts: modules, workspaces, packages and their
-// imports resolved to repository packages, and composition roots.
-func (l *loader) parseGo(ctx context.Context) {
+// parseGoFiles reads the modules, the workspaces and every Go file (its
+// package clause and imports); parseGo builds the rest once the services
+// are known.
+func (l *loader) parseGoFiles(ctx context.Context) {
 	defer l.stats.parser("go", time.Now())
-	var goIns []*input
+	var goIns, all []*input
 	for _, in := range l.inputs {
 		switch in.kind {
 		case kindGo:
+			all = append(all, in)
 			if goDirBuildable(path.Dir(in.path)) {
 				goIns = append(goIns, in)
 			}
@@ -49,6 +53,33 @@ func (l *loader) parseGo(ctx context.Context) {
 	l.each(ctx, len(goIns), func(i int) {
 		l.guard(goIns[i].path, func() { files[i] = l.parseGoFile(goIns[i]) })
 	})
+	names := make([]string, len(all))
+	l.each(ctx, len(all), func(i int) { names[i] = packageClause(all[i]) })
+	l.goPkgs = make(map[*input]string, len(all))
+	for i, in := range all {
+		l.goPkgs[in] = names[i]
+	}
+	l.codeFiles = files
+}
+
+// packageClause returns the package name a Go file declares, or "".
+func packageClause(in *input) string {
+	f, err := parser.ParseFile(token.NewFileSet(), in.path, in.data, parser.PackageClauseOnly)
+	if err != nil || f.Name == nil {
+		return ""
+	}
+	return f.Name.Name
+}
+
+// parseGo builds the Go facts: modules, workspaces, packages and their
+// imports resolved to repository packages, and composition roots.
+func (l *loader) parseGo(ctx context.Context) {
+	if l.codeFiles == nil {
+		l.parseGoFiles(ctx)
+	}
+	defer l.stats.parser("go-packages", time.Now())
+	files := l.codeFiles
+	l.codeFiles = nil
 	groups := map[string][]*codeFile{}
 	for _, f := range files {
 		if f != nil && !f.never {

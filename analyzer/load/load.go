@@ -103,6 +103,7 @@ func RepoStats(ctx context.Context, root string, opts Options) (*facts.Repo, *St
 	}
 	l.stats.add(PhaseRead, start)
 	l.stats.count(l.inputs)
+	l.stats.time(PhaseSources, func() { l.parseSources(ctx) })
 	l.stats.time(PhaseClassify, func() { l.classify(ctx) })
 	l.stats.time(PhaseDiscover, func() {
 		l.discover()
@@ -130,6 +131,10 @@ type loader struct {
 	docs   []*yamlDoc
 	specs  []*input   // inputs that are one OpenAPI document, decoded by parseOpenAPI
 	late   []*yamlDoc // documents of specs that were not OpenAPI, for mergeLateDocs
+	// codeFiles and goPkgs are what parseGoFiles read of the Go files, for
+	// parseGo and discovery (package main).
+	codeFiles []*codeFile
+	goPkgs    map[*input]string
 	// goScans are what scanGoData read in the Go sources, for parseDatastores.
 	goScans []goScan
 	work    []*workload // compose and Kubernetes workloads, with env in clear
@@ -314,13 +319,11 @@ func (l *loader) guard(file string, fn func()) {
 
 // parse runs every per-kind parser over the inputs.
 func (l *loader) parse(ctx context.Context) {
-	// Two chains run side by side, so that the serial parts of each (one
-	// compose file, route resolution, git log) overlap the parallel parts
-	// of the other. The deploy side reads the workloads first; the
-	// datastores and deploy facts that read them wait for the rest.
-	// Everything that reads Go and proto sources runs first on the other
-	// side, so that their text (most of a repository's bytes) is let go
-	// before the OpenAPI specs are decoded and the deploy side goes on.
+	// Two chains run side by side, so that the serial part of the deploy
+	// side (one compose file) overlaps the parallel parts of the other.
+	// The deploy side reads the workloads first; the datastores and the
+	// deploy facts, which share nothing but what they read, wait for the
+	// specs and run side by side.
 	ready := make(chan struct{})
 	var deploySide sync.WaitGroup
 	deploySide.Go(func() {
@@ -328,19 +331,31 @@ func (l *loader) parse(ctx context.Context) {
 		<-ready
 		l.dropTrees(docOpenAPI)
 		l.mergeLateDocs()
-		l.parseDatastores(ctx)
+		var datastores sync.WaitGroup
+		datastores.Go(func() { l.parseDatastores(ctx) })
 		l.parseDeploy(ctx)
+		datastores.Wait()
 	})
 	l.parseGo(ctx)
-	l.scanGoData(ctx)
-	l.scanSuppressions(ctx)
-	l.parseProtos(ctx)
-	l.dropSources(func(in *input) bool { return in.kind == kindProto || in.kind == kindGo && !routeCandidate(in) })
-	l.parseGoRoutes(ctx)
-	l.dropSources(func(in *input) bool { return in.kind == kindGo })
 	l.parseOpenAPI(ctx)
 	close(ready)
 	deploySide.Wait()
+}
+
+// parseSources runs every reader of Go and proto sources, and the scan for
+// suppressions, before anything else is decoded, then lets go of the text
+// of the Go and proto files: nothing later reads it, and it is most of a
+// repository's bytes. None of them needs the services.
+func (l *loader) parseSources(ctx context.Context) {
+	l.parseGoFiles(ctx)
+	l.scanGoData(ctx)
+	l.scanSuppressions(ctx)
+	l.parseProtos(ctx)
+	// The route reader parses some files in full and holds their trees:
+	// the others go first.
+	l.dropSources(func(in *input) bool { return in.kind == kindProto || in.kind == kindGo && !routeCandidate(in) })
+	l.parseGoRoutes(ctx)
+	l.dropSources(func(in *input) bool { return in.kind == kindGo })
 }
 
 // dropSources lets go of the text of the inputs drop picks once nothing

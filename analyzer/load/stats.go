@@ -10,10 +10,12 @@ import (
 type Stats struct {
 	// Phases are in the order they ran.
 	Phases []Phase
-	// Parsers are the per-kind parsers that ran inside PhaseParse, in the
-	// order they ran; their times are part of PhaseParse's.
+	// Parsers are the per-kind parsers, in the order they ended; the time
+	// of each is part of the phase it ran in (In: PhaseSources or
+	// PhaseParse).
 	Parsers []Phase
 	mu      sync.Mutex
+	current string // the phase running
 	// Files and Bytes count the inputs read.
 	Files int
 	Bytes int64
@@ -23,11 +25,15 @@ type Stats struct {
 type Phase struct {
 	Name     string
 	Duration time.Duration
+	In       string // for a parser, the phase it ran in
 }
 
-// The phases of a load. Parsers run inside PhaseParse.
+// The phases of a load. Parsers run inside PhaseSources (those of Go and
+// proto sources, which run before anything else is decoded) and
+// PhaseParse.
 const (
 	PhaseRead     = "walk+read"
+	PhaseSources  = "sources"
 	PhaseClassify = "classify"
 	PhaseDiscover = "discover"
 	PhaseParse    = "parse"
@@ -37,6 +43,9 @@ const (
 // time runs fn and records its duration as the phase name.
 func (s *Stats) time(name string, fn func()) {
 	start := time.Now()
+	s.mu.Lock()
+	s.current = name
+	s.mu.Unlock()
 	fn()
 	s.add(name, start)
 }
@@ -55,7 +64,7 @@ func (s *Stats) parser(name string, start time.Time) {
 	d := time.Since(start)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.Parsers = append(s.Parsers, Phase{Name: PhaseParse + ":" + name, Duration: d})
+	s.Parsers = append(s.Parsers, Phase{Name: PhaseParse + ":" + name, Duration: d, In: s.current})
 }
 
 // count records the inputs read.

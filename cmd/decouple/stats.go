@@ -17,9 +17,9 @@ type runStats struct {
 }
 
 // writeStats prints one line per phase, "name  milliseconds ms", the
-// parsers indented below parse (their times are part of it; some run side
-// by side, so they may add up to more), then the total; decouple-bench
-// reads these lines.
+// parsers indented below the phase they ran in (their times are part of
+// it; some run side by side, so they may add up to more), then the total;
+// decouple-bench reads these lines.
 func writeStats(w io.Writer, s *runStats) {
 	fmt.Fprintf(w, "decouple: phase timings (wall clock; %d files, %.1f MB read)\n", s.load.Files, float64(s.load.Bytes)/1e6)
 	total := s.load.Total() + s.rules + s.report + s.render
@@ -28,8 +28,8 @@ func writeStats(w io.Writer, s *runStats) {
 	}
 	for _, p := range s.load.Phases {
 		line(p.Name, p.Duration)
-		if p.Name == load.PhaseParse {
-			for _, q := range s.load.Parsers {
+		for _, q := range s.load.Parsers {
+			if q.In == p.Name {
 				line("  "+q.Name, q.Duration)
 			}
 		}
