@@ -322,8 +322,9 @@ func (l *loader) parse(ctx context.Context) {
 	// Two chains run side by side, so that the serial part of the deploy
 	// side (one compose file) overlaps the parallel parts of the other.
 	// The deploy side reads the workloads first; the datastores and the
-	// deploy facts, which share nothing but what they read, wait for the
-	// specs and run side by side.
+	// deploy facts wait for the specs. The deploy facts come last, so that
+	// git log, which they start beside their own work, has a core to
+	// itself.
 	ready := make(chan struct{})
 	var deploySide sync.WaitGroup
 	deploySide.Go(func() {
@@ -331,10 +332,8 @@ func (l *loader) parse(ctx context.Context) {
 		<-ready
 		l.dropTrees(docOpenAPI)
 		l.mergeLateDocs()
-		var datastores sync.WaitGroup
-		datastores.Go(func() { l.parseDatastores(ctx) })
+		l.parseDatastores(ctx)
 		l.parseDeploy(ctx)
-		datastores.Wait()
 	})
 	l.parseGo(ctx)
 	l.parseOpenAPI(ctx)

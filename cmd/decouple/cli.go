@@ -137,7 +137,7 @@ func (f *analysisFlags) register(cmd *cobra.Command, defaultFailOn string) {
 	f.ci.register(cmd)
 	fl.BoolVar(&f.noHist, "no-history", false, "do not read git history (co-change coupling is not checked)")
 	fl.StringVar(&f.goLoader, "go-loader", load.GoLoaderParser, "how Go imports are read: parser (go/parser, runs nothing) or packages (go/packages, runs the go command offline)")
-	fl.BoolVar(&f.stats, "stats", false, "print the time of each phase (walk+read, classify, discover, parsers, rules, render) to stderr")
+	fl.BoolVar(&f.stats, "stats", false, "print the time of each phase (walk+read, sources, classify, discover, parse and its parsers, rules, render) to stderr")
 	fl.StringVar(&f.profile.cpu, "cpu-profile", "", "write a pprof CPU profile of the run to FILE")
 	fl.StringVar(&f.profile.mem, "mem-profile", "", "write a pprof heap profile, taken at the end of the run, to FILE")
 }
