@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
+	"github.com/decouplehq/decouple/cmd/decouple-synth/synth"
 	"golang.org/x/tools/txtar"
 )
 
@@ -183,12 +184,17 @@ func TestRouteSplitBudget(t *testing.T) {
 	}
 }
 
-// TestRouteSplitSynth compares both ways on a generated repository when
-// DECOUPLE_SYNTH_DIR names one.
+// TestRouteSplitSynth compares both ways on a generated repository: the
+// one DECOUPLE_SYNTH_DIR names, else a small one generated here.
 func TestRouteSplitSynth(t *testing.T) {
 	dir := os.Getenv("DECOUPLE_SYNTH_DIR")
-	if dir == "" || testing.Short() {
-		t.Skip("DECOUPLE_SYNTH_DIR not set")
+	if dir == "" {
+		dir = filepath.Join(t.TempDir(), "repo")
+		if _, err := synth.Generate(dir, synth.Options{Services: 40, Seed: 3}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	checkSplit(t, dir)
+	if routes := checkSplit(t, dir); len(routes) == 0 {
+		t.Fatal("no routes in the generated repository")
+	}
 }
