@@ -81,7 +81,7 @@ func looksLikeRoutes(data []byte) bool {
 			}
 		}
 	}
-	return bytes.Contains(data, []byte(`"net/http"`)) && (callsHandle(data) || saysServe(data))
+	return bytes.Contains(data, []byte(`"net/http"`)) && (occursNotBefore(data, "Handle", "r") || occursNotBefore(data, "Serve", "rError"))
 }
 
 // mayHoldPath reports whether a Go file may hold a route's path constant:
@@ -95,31 +95,17 @@ func routeCandidate(in *input) bool {
 	return !strings.HasSuffix(in.path, "_test.go") && (looksLikeRoutes(in.data) || mayHoldPath(in.data))
 }
 
-// saysServe reports whether "Serve" occurs other than in "ServerError":
-// every handler that answers http.StatusInternalServerError says it.
-func saysServe(data []byte) bool {
-	for {
-		i := bytes.Index(data, []byte("Serve"))
-		if i < 0 {
-			return false
-		}
-		data = data[i+len("Serve"):]
-		if !bytes.HasPrefix(data, []byte("rError")) {
-			return true
-		}
-	}
-}
 
-// callsHandle reports whether "Handle" occurs other than as the start of
-// "Handler".
-func callsHandle(data []byte) bool {
+// occursNotBefore reports whether word occurs in data other than followed
+// by next.
+func occursNotBefore(data []byte, word, next string) bool {
 	for {
-		i := bytes.Index(data, []byte("Handle"))
+		i := bytes.Index(data, []byte(word))
 		if i < 0 {
 			return false
 		}
-		data = data[i+len("Handle"):]
-		if len(data) == 0 || data[0] != 'r' {
+		data = data[i+len(word):]
+		if !bytes.HasPrefix(data, []byte(next)) {
 			return true
 		}
 	}
