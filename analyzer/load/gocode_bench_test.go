@@ -187,11 +187,10 @@ func readBench(b *testing.B) *loader {
 	b.Cleanup(func() { r.Close() })
 	opts := DefaultOptions()
 	w := &walker{root: r, opts: &opts}
-	if err := w.walk(); err != nil {
+	l := &loader{root: r, opts: &opts, repo: &facts.Repo{Root: dir}}
+	if err := l.walkAndRead(context.Background(), w); err != nil {
 		b.Fatal(err)
 	}
-	l := &loader{root: r, opts: &opts, repo: &facts.Repo{Root: dir}}
-	l.read(context.Background(), w.accepted)
 	l.discover()
 	return l
 }

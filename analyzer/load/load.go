@@ -143,25 +143,10 @@ type loader struct {
 	finished bool       // set once finish starts: late reports of abandoned parsers are dropped
 }
 
-// read loads the content of every accepted file in parallel. Unreadable and
-// binary files move to the skipped list.
-func (l *loader) read(ctx context.Context, files []*input) {
-	l.readRuns(ctx, func(emit func([]*input)) {
-		for i := 0; i < len(files); {
-			j, dir := i+1, path.Dir(files[i].path)
-			for j < len(files) && path.Dir(files[j].path) == dir {
-				j++
-			}
-			emit(files[i:j])
-			i = j
-		}
-	})
-	l.collect(files)
-}
-
 // walkAndRead walks the tree and reads the files it accepts while it walks:
 // the walker hands each run of a directory's files to the readers as soon
-// as it has listed them.
+// as it has listed them. Unreadable and binary files move to the skipped
+// list.
 func (l *loader) walkAndRead(ctx context.Context, w *walker) (err error) {
 	l.readRuns(ctx, func(emit func([]*input)) {
 		w.emit = emit

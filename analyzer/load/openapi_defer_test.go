@@ -45,11 +45,10 @@ func TestDeferredSpecThatIsNotOne(t *testing.T) {
 		"services/orders/api.yaml":     "openapi: 3.0.3\ninfo: {title: orders, version: '1'}\npaths:\n  /orders:\n    get:\n      responses: {'200': {description: ok}}\n",
 	})
 	l, w := newBenchLoader(t, dir)
-	if err := w.walk(); err != nil {
+	ctx := context.Background()
+	if err := l.walkAndRead(ctx, w); err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	l.read(ctx, w.accepted)
 	l.classify(ctx)
 	if len(l.specs) != 2 {
 		t.Fatalf("classify deferred %d files, want 2", len(l.specs))

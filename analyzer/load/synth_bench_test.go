@@ -54,11 +54,10 @@ func BenchmarkLoadSynth500(b *testing.B) {
 func prepared(b testing.TB, dir string) *loader {
 	b.Helper()
 	l, w := newBenchLoader(b, dir)
-	if err := w.walk(); err != nil {
+	ctx := context.Background()
+	if err := l.walkAndRead(ctx, w); err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
-	l.read(ctx, w.accepted)
 	l.classify(ctx)
 	l.discover()
 	l.owner = l.repo.NewServiceIndex()
@@ -85,10 +84,9 @@ func BenchmarkPhasesSynth500(b *testing.B) {
 	b.Run("walk+read", func(b *testing.B) {
 		for b.Loop() {
 			l, w := newBenchLoader(b, dir)
-			if err := w.walk(); err != nil {
+			if err := l.walkAndRead(ctx, w); err != nil {
 				b.Fatal(err)
 			}
-			l.read(ctx, w.accepted)
 		}
 	})
 	l := prepared(b, dir)
