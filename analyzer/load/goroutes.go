@@ -95,7 +95,6 @@ func routeCandidate(in *input) bool {
 	return !strings.HasSuffix(in.path, "_test.go") && (looksLikeRoutes(in.data) || mayHoldPath(in.data))
 }
 
-
 // occursNotBefore reports whether word occurs in data other than followed
 // by next.
 func occursNotBefore(data []byte, word, next string) bool {
