@@ -145,11 +145,21 @@ func (l *loader) loadSpec(d *yamlDoc, trees map[string]*yaml.Node) (*facts.OpenA
 	}
 	var doc *openapi3.T
 	if len(scan.overrides) == 0 {
-		// The fast path: kin reads the document with its schemas emptied.
-		// Any error sends it down the usual path, which words and places it.
-		if text, ok := kinText(d.root); ok {
-			if t, err := l.kinLoad(text, d.in.path, v2, scan); err == nil {
-				doc = t
+		// The fast paths: kin reads the document with its schemas emptied,
+		// a 3.x document as nodes, a 2.0 one as text. Any error sends it down
+		// the usual path, which words and places it.
+		if !v2 {
+			if n, ok := kinNode(d.root); ok {
+				if t, err := l.kinLoadNode(n, d.in.path); err == nil {
+					doc = t
+				}
+			}
+		}
+		if doc == nil {
+			if text, ok := kinText(d.root); ok {
+				if t, err := l.kinLoad(text, d.in.path, v2, scan); err == nil {
+					doc = t
+				}
 			}
 		}
 	}
