@@ -45,6 +45,28 @@ type envValue struct {
 type composeProject struct {
 	dir  string
 	docs []*yamlDoc // base first, then overrides in order
+	// services indexes each document's services by name (the first
+	// entry of a name, as get finds it); built on first use.
+	services []map[string][2]*yaml.Node
+}
+
+// service returns the key and value nodes of a service in document i.
+func (p *composeProject) service(i int, name string) (key, val *yaml.Node) {
+	if p.services == nil {
+		p.services = make([]map[string][2]*yaml.Node, len(p.docs))
+		for j, d := range p.docs {
+			kvs := pairs(get(d.root, "services"))
+			index := make(map[string][2]*yaml.Node, len(kvs))
+			for _, kv := range kvs {
+				if _, dup := index[kv[0].Value]; !dup {
+					index[kv[0].Value] = kv
+				}
+			}
+			p.services[j] = index
+		}
+	}
+	kv := p.services[i][name]
+	return kv[0], kv[1]
 }
 
 // parseCompose loads every compose file with compose-go: interpolation with
@@ -333,15 +355,15 @@ func (t *templateMisses) has(tmpl string) bool {
 // sets it, following YAML merge keys and extends within the same file.
 func composeNode(p *composeProject, service string, keys ...string) (*yamlDoc, *yaml.Node) {
 	for i := len(p.docs) - 1; i >= 0; i-- {
-		if n := serviceNode(p.docs[i], service, keys, 0); n != nil {
+		if n := p.serviceNode(i, service, keys, 0); n != nil {
 			return p.docs[i], n
 		}
 	}
 	return nil, nil
 }
 
-func serviceNode(d *yamlDoc, service string, keys []string, depth int) *yaml.Node {
-	svc := get(get(d.root, "services"), service)
+func (p *composeProject) serviceNode(i int, service string, keys []string, depth int) *yaml.Node {
+	_, svc := p.service(i, service)
 	if svc == nil || depth > 8 {
 		return nil
 	}
@@ -362,7 +384,7 @@ func serviceNode(d *yamlDoc, service string, keys []string, depth int) *yaml.Nod
 	if base == "" || base == service {
 		return nil
 	}
-	return serviceNode(d, base, keys, depth+1)
+	return p.serviceNode(i, base, keys, depth+1)
 }
 
 // getMerged is get that also looks through YAML merge keys (<<: *anchor).
@@ -385,11 +407,9 @@ func getMerged(n *yaml.Node, key string, depth int) *yaml.Node {
 
 // composeKey returns the key node of a service (its declaration).
 func composeKey(p *composeProject, service string) (*yamlDoc, *yaml.Node) {
-	for _, d := range p.docs {
-		for _, kv := range pairs(get(d.root, "services")) {
-			if kv[0].Value == service {
-				return d, kv[0]
-			}
+	for i, d := range p.docs {
+		if key, _ := p.service(i, service); key != nil {
+			return d, key
 		}
 	}
 	return p.docs[0], nil
