@@ -199,6 +199,18 @@ func (l *loader) storeHosts() *hostTable {
 		}
 		addK8s(h, w.fact.Namespace)
 	}
+	// Kubernetes workloads by namespace and label, so a selector is
+	// matched against the workloads carrying one of its labels only.
+	byLabel := map[string][]*workload{}
+	for _, w := range l.work {
+		if w.fact.Kind == "compose" {
+			continue
+		}
+		for k, v := range w.fact.Labels {
+			key := w.fact.Namespace + "\x00" + k + "=" + v
+			byLabel[key] = append(byLabel[key], w)
+		}
+	}
 	for _, s := range l.repo.KubeServices {
 		if s.ExternalName != "" {
 			t.external[s.Name] = s.ExternalName
@@ -212,8 +224,9 @@ func (l *loader) storeHosts() *hostTable {
 		}
 		var store *workload
 		matched := 0
-		for _, w := range l.work {
-			if w.fact.Kind == "compose" || w.fact.Namespace != s.Namespace || !selects(s.Selector, w.fact.Labels) {
+		first := slices.Min(slices.Collect(maps.Keys(s.Selector)))
+		for _, w := range byLabel[s.Namespace+"\x00"+first+"="+s.Selector[first]] {
+			if !selects(s.Selector, w.fact.Labels) {
 				continue
 			}
 			matched++
@@ -463,10 +476,14 @@ func attributeTables(hits []tableHit, refs []*facts.DatastoreRef) []*facts.Table
 		schemas map[string]map[string]bool // node → schemas
 		servers []string                   // mongodb servers
 	}
+	byService := map[string][]*facts.DatastoreRef{}
+	for _, r := range refs {
+		byService[r.Service] = append(byService[r.Service], r)
+	}
 	pickFrom := func(service string, keep func(*facts.DatastoreRef) bool) dbInfo {
 		var local, remote dbInfo
-		for _, r := range refs {
-			if r.Service != service || !keep(r) {
+		for _, r := range byService[service] {
+			if !keep(r) {
 				continue
 			}
 			info := &remote
