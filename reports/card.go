@@ -197,11 +197,16 @@ func matrix(r *Report, c *Card) Matrix {
 		if kind == "" || len(f.Services) < 2 {
 			continue
 		}
-		for _, a := range f.Services {
-			for _, b := range f.Services {
-				ia, oka := order[a]
-				ib, okb := order[b]
-				if a == b || !oka || !okb {
+		// The finding's services that are in the matrix.
+		var in []int
+		for _, s := range f.Services {
+			if i, ok := order[s]; ok {
+				in = append(in, i)
+			}
+		}
+		for _, ia := range in {
+			for _, ib := range in {
+				if ia == ib {
 					continue
 				}
 				cell := &m.Cells[ia][ib]
@@ -218,6 +223,9 @@ func matrix(r *Report, c *Card) Matrix {
 	}
 	for _, row := range m.Cells {
 		for _, cell := range row {
+			if len(cell.Kinds) < 2 {
+				continue
+			}
 			sort.Slice(cell.Kinds, func(i, j int) bool { return rank[cell.Kinds[i]] < rank[cell.Kinds[j]] })
 		}
 	}

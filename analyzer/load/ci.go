@@ -524,11 +524,8 @@ func (ix *deployIndex) imageService(ref string) string {
 
 // service returns the name of the repo service called name, or "".
 func (ix *deployIndex) service(name string) string {
-	if name == "" {
-		return ""
-	}
-	if s := ix.l.repo.ServiceByName(name); s != nil {
-		return s.Name
+	if ix.services[name] {
+		return name
 	}
 	return ""
 }

@@ -58,6 +58,8 @@ type deployIndex struct {
 	// indexes of those in each file and directory (manifestRefs).
 	kube                  []kubeDoc
 	kubeByPath, kubeByDir map[string][]int
+	// services are the names of the repository's services.
+	services map[string]bool
 }
 
 type kubeDoc struct {
@@ -84,6 +86,10 @@ func (l *loader) deployIndex() *deployIndex {
 	ix := &deployIndex{l: l, charts: map[string]*chart{}, kustomize: map[string]*yamlDoc{},
 		skaffold: map[string][]*yamlDoc{}, makeByPath: map[string]*makefile{}, makeMemo: map[string][]facts.CIStep{}}
 	ix.kubeByPath, ix.kubeByDir = map[string][]int{}, map[string][]int{}
+	ix.services = make(map[string]bool, len(l.repo.Services))
+	for _, s := range l.repo.Services {
+		ix.services[s.Name] = true
+	}
 	for _, d := range l.docs {
 		base := strings.ToLower(path.Base(d.in.path))
 		dir := cleanDir(path.Dir(d.in.path))
