@@ -82,19 +82,23 @@ func BenchmarkPhasesSynth500(b *testing.B) {
 	dir := synthRepo(b)
 	ctx := context.Background()
 	b.Run("walk+read", func(b *testing.B) {
+		start := cpuTimeAll()
 		for b.Loop() {
 			l, w := newBenchLoader(b, dir)
 			if err := l.walkAndRead(ctx, w); err != nil {
 				b.Fatal(err)
 			}
 		}
+		reportCPUms(b, start)
 	})
 	l := prepared(b, dir)
 	b.Run("classify", func(b *testing.B) {
+		start := cpuTimeAll()
 		for b.Loop() {
 			l.docs, l.specs = nil, nil
 			l.classify(ctx)
 		}
+		reportCPUms(b, start)
 	})
 	b.Run("discover", func(b *testing.B) {
 		for b.Loop() {
