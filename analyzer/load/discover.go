@@ -331,8 +331,9 @@ func (l *loader) dockerfileServices() []candidate {
 // otherwise it founds a new service.
 func merge(cands []candidate) []*facts.Service {
 	var out []*facts.Service
+	ix := &mergeIndex{pos: map[*facts.Service]int{}, byName: map[string]*facts.Service{}, byRoot: map[string][]*facts.Service{}}
 	for _, c := range cands {
-		s := findService(out, c)
+		s := ix.find(c)
 		if s == nil && c.onlyJoin {
 			continue
 		}
@@ -344,10 +345,12 @@ func merge(cands []candidate) []*facts.Service {
 			if c.root != "" {
 				s.Dirs = []string{c.root}
 			}
+			ix.add(s, len(out))
 			out = append(out, s)
 		} else if s.Root == "" && c.root != "" {
 			s.Root = c.root
 			s.Dirs = append([]string{c.root}, s.Dirs...)
+			ix.byRoot[s.Root] = append(ix.byRoot[s.Root], s)
 		}
 		for _, d := range append([]string{c.root}, c.extra...) {
 			if d != "" && !contains(s.Dirs, d) && !under(d, s.Root) {
@@ -362,28 +365,58 @@ func merge(cands []candidate) []*facts.Service {
 	return out
 }
 
-func findService(svcs []*facts.Service, c candidate) *facts.Service {
-	for _, s := range svcs {
-		if s.Name == c.name {
-			return s
+// mergeIndex finds the service a candidate joins among those merge has
+// made so far, by name, by name prefix and by directory.
+type mergeIndex struct {
+	pos    map[*facts.Service]int // the order services were made in
+	byName map[string]*facts.Service
+	byRoot map[string][]*facts.Service
+}
+
+func (ix *mergeIndex) add(s *facts.Service, pos int) {
+	ix.pos[s], ix.byName[s.Name] = pos, s
+	if s.Root != "" {
+		ix.byRoot[s.Root] = append(ix.byRoot[s.Root], s)
+	}
+}
+
+// find returns the service c joins: the one of its name; else, when c
+// joins by prefix, the first made whose name and a dash or underscore
+// start c's; else the first made whose directory holds c's.
+func (ix *mergeIndex) find(c candidate) *facts.Service {
+	if s := ix.byName[c.name]; s != nil {
+		return s
+	}
+	var best *facts.Service
+	pick := func(s *facts.Service) {
+		if s != nil && (best == nil || ix.pos[s] < ix.pos[best]) {
+			best = s
 		}
 	}
 	if c.byPrefix {
-		for _, s := range svcs {
-			if strings.HasPrefix(c.name, s.Name+"-") || strings.HasPrefix(c.name, s.Name+"_") {
-				return s
+		for i := 0; i < len(c.name); i++ {
+			if c.name[i] == '-' || c.name[i] == '_' {
+				pick(ix.byName[c.name[:i]])
 			}
+		}
+		if best != nil {
+			return best
 		}
 	}
 	if c.root == "" {
 		return nil
 	}
-	for _, s := range svcs {
-		if s.Root != "" && under(c.root, s.Root) {
-			return s
+	for dir := c.root; ; {
+		for _, s := range ix.byRoot[dir] {
+			pick(s)
 		}
+		i := strings.LastIndexByte(dir, '/')
+		if i < 0 {
+			break
+		}
+		dir = dir[:i]
 	}
-	return nil
+	return best
 }
 
 // under reports whether dir is root or below it.
