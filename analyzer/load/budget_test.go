@@ -1,30 +1,81 @@
 package load
 
 import (
+	"context"
+	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
 )
 
-func TestWithinAbandonsSlowParsers(t *testing.T) {
-	l := &loader{opts: &Options{FileTimeout: 20 * time.Millisecond}, repo: &facts.Repo{}}
-	release := make(chan struct{})
-	defer close(release)
-	start := time.Now()
-	v, ok := within(l, "slow.yaml", func() int { <-release; return 1 })
-	if ok || v != 0 || time.Since(start) > 2*time.Second {
-		t.Fatalf("within returned %d, %v after %s", v, ok, time.Since(start))
+func TestEachWithinAbandonsSlowParsers(t *testing.T) {
+	for _, workers := range []int{1, 2, 4} {
+		l := &loader{opts: &Options{FileTimeout: 20 * time.Millisecond, Workers: workers}, repo: &facts.Repo{}}
+		release := make(chan struct{})
+		var late atomic.Int32
+		file := func(i int) string { return fmt.Sprintf("f%d.yaml", i) }
+		start := time.Now()
+		got := eachWithin(l, context.Background(), 40, file, func(i int) int {
+			switch i {
+			case 3, 17: // never end within the budget
+				<-release
+				late.Add(1)
+				return -1
+			case 9:
+				panic("bad input")
+			}
+			return i * 10
+		})
+		if took := time.Since(start); took > 5*time.Second {
+			t.Fatalf("%d workers: eachWithin returned after %s", workers, took)
+		}
+		close(release) // the abandoned parses end now; their results must not land
+		for i, v := range got {
+			want := i * 10
+			if i == 3 || i == 17 || i == 9 {
+				want = 0
+			}
+			if v != want {
+				t.Errorf("%d workers: result %d = %d, want %d", workers, i, v, want)
+			}
+		}
+		var slow, crashed int
+		for _, p := range l.repo.Problems {
+			switch {
+			case (p.Pos.File == "f3.yaml" || p.Pos.File == "f17.yaml") && strings.Contains(p.Message, "longer than 20ms"):
+				slow++
+			case p.Pos.File == "f9.yaml" && strings.Contains(p.Message, "parser crashed on this file: bad input"):
+				crashed++
+			default:
+				t.Errorf("%d workers: unexpected problem %+v", workers, p)
+			}
+		}
+		if slow != 2 || crashed != 1 || len(l.repo.Incomplete) != 2 {
+			t.Errorf("%d workers: problems %+v, incomplete %v", workers, l.repo.Problems, l.repo.Incomplete)
+		}
+		for deadline := time.Now().Add(2 * time.Second); late.Load() < 2 && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+		if got[3] != 0 || got[17] != 0 {
+			t.Errorf("%d workers: an abandoned parse wrote its result", workers)
+		}
 	}
-	if len(l.repo.Problems) != 1 || l.repo.Problems[0].Pos.File != "slow.yaml" ||
-		!strings.Contains(l.repo.Problems[0].Message, "longer than 20ms") || len(l.repo.Incomplete) != 1 {
-		t.Errorf("problems %+v, incomplete %v", l.repo.Problems, l.repo.Incomplete)
-	}
-	if _, ok = within(l, "boom.yaml", func() int { panic("bad input") }); ok || !strings.Contains(l.repo.Problems[1].Message, "parser crashed on this file: bad input") {
-		t.Errorf("panic: %v %+v", ok, l.repo.Problems)
-	}
-	if v, ok = within(l, "fine.yaml", func() int { return 7 }); !ok || v != 7 {
-		t.Errorf("fine: %d %v", v, ok)
+}
+
+func TestEachWithinStopsOnCancel(t *testing.T) {
+	l := &loader{opts: &Options{Workers: 2}, repo: &facts.Repo{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	var ran atomic.Int32
+	eachWithin(l, ctx, 1000, func(int) string { return "x" }, func(i int) int {
+		if ran.Add(1) == 10 {
+			cancel()
+		}
+		return i
+	})
+	if n := ran.Load(); n < 10 || n > 12 {
+		t.Errorf("%d items ran after the cancel at the 10th, want at most one more per worker", n)
 	}
 }

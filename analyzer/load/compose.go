@@ -75,11 +75,8 @@ func (p *composeProject) service(i int, name string) (key, val *yaml.Node) {
 // all enabled. Positions come from the YAML trees already decoded.
 func (l *loader) parseCompose(ctx context.Context) {
 	projects := composeProjects(l.docsOf(docCompose))
-	out := make([][]*workload, len(projects))
-	l.each(ctx, len(projects), func(i int) {
-		p := projects[i]
-		out[i], _ = within(l, p.docs[0].in.path, func() []*workload { return l.loadCompose(ctx, p) })
-	})
+	out := eachWithin(l, ctx, len(projects), func(i int) string { return projects[i].docs[0].in.path },
+		func(i int) []*workload { return l.loadCompose(ctx, projects[i]) })
 	for _, ws := range out {
 		l.work = append(l.work, ws...)
 	}

@@ -67,8 +67,7 @@ func (l *loader) parseDatastores(ctx context.Context) {
 
 	migrations := l.findMigrations()
 	l.migrationUsers(migrations, goPaths)
-	sqlHits := make([][]tableHit, len(sqlFiles))
-	l.each(ctx, len(sqlFiles), func(i int) {
+	sqlHits := eachWithin(l, ctx, len(sqlFiles), func(i int) string { return sqlFiles[i].path }, func(i int) []tableHit {
 		in := sqlFiles[i]
 		svc, source := l.serviceOf(in.path), "sql"
 		if d := inMigrationDir(migrations, in.path); d != nil {
@@ -77,14 +76,12 @@ func (l *loader) parseDatastores(ctx context.Context) {
 				svc = soleUser(d)
 			}
 		}
-		sqlHits[i], _ = within(l, in.path, func() []tableHit {
-			var out []tableHit
-			for _, t := range sqlTables(string(in.data)) {
-				out = append(out, tableHit{ref: facts.TableRef{Service: svc, Name: t.name, Schema: t.schema, Kind: "table",
-					Op: t.op, Source: source, Pos: facts.Position{File: in.path, Line: t.line}}})
-			}
-			return out
-		})
+		var out []tableHit
+		for _, t := range sqlTables(string(in.data)) {
+			out = append(out, tableHit{ref: facts.TableRef{Service: svc, Name: t.name, Schema: t.schema, Kind: "table",
+				Op: t.op, Source: source, Pos: facts.Position{File: in.path, Line: t.line}}})
+		}
+		return out
 	})
 	for _, h := range sqlHits {
 		hits = append(hits, h...)
@@ -157,12 +154,11 @@ func (l *loader) scanGoData(ctx context.Context) {
 			goFiles = append(goFiles, in)
 		}
 	}
-	scans := make([]goScan, len(goFiles))
-	l.each(ctx, len(goFiles), func(i int) {
-		in := goFiles[i]
-		scans[i], _ = within(l, in.path, func() goScan { return scanGo(in, "") })
-		scans[i].file = in.path
-	})
+	scans := eachWithin(l, ctx, len(goFiles), func(i int) string { return goFiles[i].path },
+		func(i int) goScan { return scanGo(goFiles[i], "") })
+	for i := range scans {
+		scans[i].file = goFiles[i].path
+	}
 	l.goScans = scans
 }
 

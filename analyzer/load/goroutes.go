@@ -208,16 +208,12 @@ func (l *loader) parseRouteFiles(ctx context.Context) (*token.FileSet, []*input,
 		}
 	}
 	fset := token.NewFileSet()
-	parsed := make([]*ast.File, len(inputs))
-	l.each(ctx, len(inputs), func(i int) {
-		in := inputs[i]
-		parsed[i], _ = within(l, in.path, func() *ast.File {
-			f, err := parser.ParseFile(fset, in.path, in.data, parser.SkipObjectResolution)
-			if err != nil {
-				return nil // not Go this tool can read; the compiler would say more
-			}
-			return f
-		})
+	parsed := eachWithin(l, ctx, len(inputs), func(i int) string { return inputs[i].path }, func(i int) *ast.File {
+		f, err := parser.ParseFile(fset, inputs[i].path, inputs[i].data, parser.SkipObjectResolution)
+		if err != nil {
+			return nil // not Go this tool can read; the compiler would say more
+		}
+		return f
 	})
 	return fset, inputs, parsed
 }

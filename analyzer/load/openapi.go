@@ -45,23 +45,25 @@ func (l *loader) parseOpenAPI(ctx context.Context) {
 		d.root = nil
 		into.specs, into.sups = append(into.specs, spec), append(into.sups, sups...)
 	}
-	results := make([]loaded, len(docs)+len(l.specs))
-	l.each(ctx, len(results), func(i int) {
+	file := func(i int) string {
 		if i < len(docs) {
-			results[i], _ = within(l, docs[i].in.path, func() (r loaded) { load(docs[i], &r); return r })
-			return
+			return docs[i].in.path
 		}
-		in := l.specs[i-len(docs)]
-		results[i], _ = within(l, in.path, func() (r loaded) {
-			for _, d := range l.decodeYAML(in) {
-				if d.kind == docOpenAPI {
-					load(d, &r)
-				} else {
-					r.other = append(r.other, d)
-				}
-			}
+		return l.specs[i-len(docs)].path
+	}
+	results := eachWithin(l, ctx, len(docs)+len(l.specs), file, func(i int) (r loaded) {
+		if i < len(docs) {
+			load(docs[i], &r)
 			return r
-		})
+		}
+		for _, d := range l.decodeYAML(l.specs[i-len(docs)]) {
+			if d.kind == docOpenAPI {
+				load(d, &r)
+			} else {
+				r.other = append(r.other, d)
+			}
+		}
+		return r
 	})
 	l.specs = nil
 	var specs []*facts.OpenAPISpec

@@ -32,10 +32,8 @@ func (l *loader) parseProtos(ctx context.Context) {
 			protos = append(protos, in)
 		}
 	}
-	out := make([]*facts.ProtoFile, len(protos))
-	l.each(ctx, len(protos), func(i int) {
-		out[i], _ = within(l, protos[i].path, func() *facts.ProtoFile { return l.parseProto(protos[i]) })
-	})
+	out := eachWithin(l, ctx, len(protos), func(i int) string { return protos[i].path },
+		func(i int) *facts.ProtoFile { return l.parseProto(protos[i]) })
 	for _, p := range out {
 		if p != nil {
 			l.repo.Protos = append(l.repo.Protos, p)

@@ -49,10 +49,8 @@ func (l *loader) classify(ctx context.Context) {
 			yamls = append(yamls, in)
 		}
 	}
-	perFile := make([][]*yamlDoc, len(yamls))
-	l.each(ctx, len(yamls), func(i int) {
-		perFile[i], _ = within(l, yamls[i].path, func() []*yamlDoc { return l.decodeYAML(yamls[i]) })
-	})
+	perFile := eachWithin(l, ctx, len(yamls), func(i int) string { return yamls[i].path },
+		func(i int) []*yamlDoc { return l.decodeYAML(yamls[i]) })
 	for _, docs := range perFile {
 		l.docs = append(l.docs, docs...)
 	}
