@@ -174,13 +174,13 @@ func (l *loader) parseGoRoutes(ctx context.Context) {
 	if len(inputs) == 0 {
 		return
 	}
-	if routes, ok := l.resolveRoutes(ctx, fset, l.goPackages(inputs, parsed)); ok {
+	if routes, ok := l.resolveRoutes(ctx, fset, l.goPackages(ctx, inputs, parsed)); ok {
 		l.repo.GoRoutes = append(l.repo.GoRoutes, routes...)
 		return
 	}
 	// One resolver over every package, from packages as indexed (the split
 	// run changed their state).
-	r := newRouteResolver(fset, l.goPackages(inputs, parsed))
+	r := newRouteResolver(fset, l.goPackages(ctx, inputs, parsed))
 	l.guard(inputs[0].path, func() { l.repo.GoRoutes = append(l.repo.GoRoutes, r.run()...) })
 }
 
@@ -188,22 +188,38 @@ func (l *loader) parseGoRoutes(ctx context.Context) {
 // beside them that may hold a path constant; a file the parser rejects has
 // a nil tree.
 func (l *loader) parseRouteFiles(ctx context.Context) (*token.FileSet, []*input, []*ast.File) {
-	dirs := map[string]bool{}
-	routeFiles := map[*input]bool{}
+	var goFiles []*input
 	for _, in := range l.inputs {
-		if in.kind == kindGo && !strings.HasSuffix(in.path, "_test.go") && looksLikeRoutes(in.data) {
-			dirs[path.Dir(in.path)], routeFiles[in] = true, true
+		if in.kind == kindGo && !strings.HasSuffix(in.path, "_test.go") {
+			goFiles = append(goFiles, in)
+		}
+	}
+	// What each file may hold, read in parallel: route registrations, or
+	// a path constant (a string literal starting with a slash).
+	const routes, paths = 1, 2
+	holds := make([]uint8, len(goFiles))
+	l.each(ctx, len(goFiles), func(i int) {
+		switch {
+		case looksLikeRoutes(goFiles[i].data):
+			holds[i] = routes
+		case mayHoldPath(goFiles[i].data):
+			holds[i] = paths
+		}
+	})
+	dirs := map[string]bool{}
+	for i, in := range goFiles {
+		if holds[i] == routes {
+			dirs[path.Dir(in.path)] = true
 		}
 	}
 	if len(dirs) == 0 {
 		return nil, nil, nil
 	}
 	// A file beside the registrations is parsed too when it may hold a path
-	// constant (a string literal starting with a slash).
+	// constant.
 	var inputs []*input
-	for _, in := range l.inputs {
-		if routeFiles[in] || in.kind == kindGo && !strings.HasSuffix(in.path, "_test.go") &&
-			dirs[path.Dir(in.path)] && mayHoldPath(in.data) {
+	for i, in := range goFiles {
+		if holds[i] == routes || holds[i] == paths && dirs[path.Dir(in.path)] {
 			inputs = append(inputs, in)
 		}
 	}
@@ -220,7 +236,7 @@ func (l *loader) parseRouteFiles(ctx context.Context) (*token.FileSet, []*input,
 
 // goPackages groups parsed files into packages and indexes their
 // declarations.
-func (l *loader) goPackages(inputs []*input, parsed []*ast.File) []*goPackage {
+func (l *loader) goPackages(ctx context.Context, inputs []*input, parsed []*ast.File) []*goPackage {
 	byKey := map[string]*goPackage{}
 	var pkgs []*goPackage
 	for i, f := range parsed {
@@ -238,10 +254,15 @@ func (l *loader) goPackages(inputs []*input, parsed []*ast.File) []*goPackage {
 			byKey[key] = p
 			pkgs = append(pkgs, p)
 		}
-		gf := &goFile{path: inputs[i].path, ast: f, imports: fileImports(f), pkg: p}
-		p.files = append(p.files, gf)
-		p.index(gf)
+		p.files = append(p.files, &goFile{path: inputs[i].path, ast: f, pkg: p})
 	}
+	// Each package indexes only its own files, so packages index in parallel.
+	l.each(ctx, len(pkgs), func(i int) {
+		for _, gf := range pkgs[i].files {
+			gf.imports = fileImports(gf.ast)
+			pkgs[i].index(gf)
+		}
+	})
 	return pkgs
 }
 

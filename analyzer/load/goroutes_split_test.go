@@ -24,8 +24,8 @@ func routesBothWays(t *testing.T, dir string) (split, one []*facts.GoRoute, ok b
 	if len(inputs) == 0 {
 		t.Fatalf("no route files in %s", dir)
 	}
-	split, ok = l.resolveRoutes(ctx, fset, l.goPackages(inputs, parsed))
-	one = newRouteResolver(fset, l.goPackages(inputs, parsed)).run()
+	split, ok = l.resolveRoutes(ctx, fset, l.goPackages(ctx, inputs, parsed))
+	one = newRouteResolver(fset, l.goPackages(ctx, inputs, parsed)).run()
 	return split, one, ok
 }
 
