@@ -18,17 +18,51 @@ var versionSegment = regexp.MustCompile(`^v([0-9]+)(?:(?:alpha|beta)[0-9]*|\.[0-
 var versionParam = regexp.MustCompile(`(?i)^\{(api[-_]?)?version\}$`)
 
 // VersionSegment reports whether one path segment is a major version.
-func VersionSegment(seg string) bool { return versionSegment.MatchString(seg) }
+func VersionSegment(seg string) bool { return mayBeVersion(seg) && versionSegment.MatchString(seg) }
+
+// mayBeVersion is what versionSegment needs of a segment before its
+// regular expression is worth running: a v and a digit.
+func mayBeVersion(seg string) bool { return len(seg) >= 2 && seg[0] == 'v' && '0' <= seg[1] && seg[1] <= '9' }
+
+// containsFold reports whether s may contain sub, ASCII letters compared
+// without case (sub is lower-case ASCII). It is a cheap test run before a
+// case-insensitive expression: a string with non-ASCII bytes is said to,
+// since Unicode folding matches more (ſ folds to s).
+func containsFold(s, sub string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
+}
 
 // PathVersion returns the first major-version segment of a URL path as
 // "v<N>" (v2beta1 → v2, v2.0 → v2), "{version}" for a version template
 // segment, or "" when the path has none.
 func PathVersion(p string) string {
-	for _, seg := range strings.Split(p, "/") {
-		if m := versionSegment.FindStringSubmatch(seg); m != nil {
-			return "v" + m[1]
+	for seg := range strings.SplitSeq(p, "/") {
+		if mayBeVersion(seg) {
+			if m := versionSegment.FindStringSubmatch(seg); m != nil {
+				return "v" + m[1]
+			}
 		}
-		if versionParam.MatchString(seg) {
+		if strings.HasPrefix(seg, "{") && versionParam.MatchString(seg) {
 			return "{version}"
 		}
 	}
@@ -112,6 +146,7 @@ func OperationMechanisms(spec *facts.OpenAPISpec, op facts.APIOperation) Mechani
 	}
 	for _, p := range op.Parameters {
 		switch {
+		case !containsFold(p.Name, "version"): // what both expressions end with
 		case p.In == "header" && versionHeader.MatchString(p.Name):
 			m.Header = true
 		case p.In == "query" && p.Required && versionQuery.MatchString(p.Name):
@@ -119,7 +154,7 @@ func OperationMechanisms(spec *facts.OpenAPISpec, op facts.APIOperation) Mechani
 		}
 	}
 	for _, mt := range append(append([]string(nil), op.RequestMediaTypes...), op.ResponseMediaTypes...) {
-		if vendorVersion.MatchString(mt) {
+		if (containsFold(mt, "/vnd.") || strings.Contains(mt, ";")) && vendorVersion.MatchString(mt) {
 			m.MediaType = true
 		}
 	}
@@ -160,8 +195,9 @@ func FullPath(prefix, p string) string {
 type Allowlist struct {
 	// The common globs are matched without a regular expression:
 	// "**/x" (the path is x or ends in /x) and "**/x/**" (the path starts
-	// with x/ or holds /x/), x free of wildcards.
-	suffixes, inner []string
+	// with x/ or holds /x/), x free of wildcards. Each is kept as the
+	// strings it is compared with: x and /x, x/ and /x/.
+	suffixes, inner [][2]string
 	res             []*regexp.Regexp
 }
 
@@ -175,12 +211,12 @@ func NewAllowlist(globs []string) Allowlist {
 			continue
 		}
 		if x, ok := strings.CutPrefix(g, "**/"); ok && x != "" && !strings.ContainsAny(x, "*?") {
-			out.suffixes = append(out.suffixes, x)
+			out.suffixes = append(out.suffixes, [2]string{x, "/" + x})
 			continue
 		}
 		if x, ok := strings.CutPrefix(g, "**/"); ok && strings.HasSuffix(x, "/**") {
 			if x = strings.TrimSuffix(x, "/**"); x != "" && !strings.ContainsAny(x, "*?") {
-				out.inner = append(out.inner, x)
+				out.inner = append(out.inner, [2]string{x + "/", "/" + x + "/"})
 				continue
 			}
 		}
@@ -234,12 +270,12 @@ func (a Allowlist) Allows(paths ...string) bool {
 
 func (a Allowlist) matches(p string) bool {
 	for _, x := range a.suffixes {
-		if p == x || strings.HasSuffix(p, "/"+x) {
+		if p == x[0] || strings.HasSuffix(p, x[1]) {
 			return true
 		}
 	}
 	for _, x := range a.inner {
-		if strings.HasPrefix(p, x+"/") || strings.Contains(p, "/"+x+"/") {
+		if strings.HasPrefix(p, x[0]) || strings.Contains(p, x[1]) {
 			return true
 		}
 	}
