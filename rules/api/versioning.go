@@ -22,7 +22,9 @@ func VersionSegment(seg string) bool { return mayBeVersion(seg) && versionSegmen
 
 // mayBeVersion is what versionSegment needs of a segment before its
 // regular expression is worth running: a v and a digit.
-func mayBeVersion(seg string) bool { return len(seg) >= 2 && seg[0] == 'v' && '0' <= seg[1] && seg[1] <= '9' }
+func mayBeVersion(seg string) bool {
+	return len(seg) >= 2 && seg[0] == 'v' && '0' <= seg[1] && seg[1] <= '9'
+}
 
 // containsFold reports whether s may contain sub, ASCII letters compared
 // without case (sub is lower-case ASCII). It is a cheap test run before a
