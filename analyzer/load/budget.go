@@ -22,7 +22,7 @@ const DefaultFileTimeout = 10 * time.Second
 // the one left running, which drops its result whenever it ends, so nothing
 // it does later can race. Items run on the workers themselves, with no
 // goroutine, channel or timer of their own.
-func eachWithin[T any](l *loader, ctx context.Context, n int, file func(int) string, parse func(int) T) []T {
+func eachWithin[T any](ctx context.Context, l *loader, n int, file func(int) string, parse func(int) T) []T {
 	out := make([]T, n)
 	if n == 0 {
 		return out

@@ -18,7 +18,7 @@ func TestEachWithinAbandonsSlowParsers(t *testing.T) {
 		var late atomic.Int32
 		file := func(i int) string { return fmt.Sprintf("f%d.yaml", i) }
 		start := time.Now()
-		got := eachWithin(l, context.Background(), 40, file, func(i int) int {
+		got := eachWithin(context.Background(), l, 40, file, func(i int) int {
 			switch i {
 			case 3, 17: // never end within the budget
 				<-release
@@ -69,7 +69,7 @@ func TestEachWithinStopsOnCancel(t *testing.T) {
 	l := &loader{opts: &Options{Workers: 2}, repo: &facts.Repo{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	var ran atomic.Int32
-	eachWithin(l, ctx, 1000, func(int) string { return "x" }, func(i int) int {
+	eachWithin(ctx, l, 1000, func(int) string { return "x" }, func(i int) int {
 		if ran.Add(1) == 10 {
 			cancel()
 		}

@@ -75,7 +75,7 @@ func (p *composeProject) service(i int, name string) (key, val *yaml.Node) {
 // all enabled. Positions come from the YAML trees already decoded.
 func (l *loader) parseCompose(ctx context.Context) {
 	projects := composeProjects(l.docsOf(docCompose))
-	out := eachWithin(l, ctx, len(projects), func(i int) string { return projects[i].docs[0].in.path },
+	out := eachWithin(ctx, l, len(projects), func(i int) string { return projects[i].docs[0].in.path },
 		func(i int) []*workload { return l.loadCompose(ctx, projects[i]) })
 	for _, ws := range out {
 		l.work = append(l.work, ws...)

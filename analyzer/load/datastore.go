@@ -67,7 +67,7 @@ func (l *loader) parseDatastores(ctx context.Context) {
 
 	migrations := l.findMigrations()
 	l.migrationUsers(migrations, goPaths)
-	sqlHits := eachWithin(l, ctx, len(sqlFiles), func(i int) string { return sqlFiles[i].path }, func(i int) []tableHit {
+	sqlHits := eachWithin(ctx, l, len(sqlFiles), func(i int) string { return sqlFiles[i].path }, func(i int) []tableHit {
 		in := sqlFiles[i]
 		svc, source := l.serviceOf(in.path), "sql"
 		if d := inMigrationDir(migrations, in.path); d != nil {
@@ -154,7 +154,7 @@ func (l *loader) scanGoData(ctx context.Context) {
 			goFiles = append(goFiles, in)
 		}
 	}
-	scans := eachWithin(l, ctx, len(goFiles), func(i int) string { return goFiles[i].path },
+	scans := eachWithin(ctx, l, len(goFiles), func(i int) string { return goFiles[i].path },
 		func(i int) goScan { return scanGo(goFiles[i], "") })
 	for i := range scans {
 		scans[i].file = goFiles[i].path

@@ -224,7 +224,7 @@ func (l *loader) parseRouteFiles(ctx context.Context) (*token.FileSet, []*input,
 		}
 	}
 	fset := token.NewFileSet()
-	parsed := eachWithin(l, ctx, len(inputs), func(i int) string { return inputs[i].path }, func(i int) *ast.File {
+	parsed := eachWithin(ctx, l, len(inputs), func(i int) string { return inputs[i].path }, func(i int) *ast.File {
 		f, err := parser.ParseFile(fset, inputs[i].path, inputs[i].data, parser.SkipObjectResolution)
 		if err != nil {
 			return nil // not Go this tool can read; the compiler would say more

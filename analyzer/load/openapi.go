@@ -51,7 +51,7 @@ func (l *loader) parseOpenAPI(ctx context.Context) {
 		}
 		return l.specs[i-len(docs)].path
 	}
-	results := eachWithin(l, ctx, len(docs)+len(l.specs), file, func(i int) (r loaded) {
+	results := eachWithin(ctx, l, len(docs)+len(l.specs), file, func(i int) (r loaded) {
 		if i < len(docs) {
 			load(docs[i], &r)
 			return r

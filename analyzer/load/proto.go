@@ -32,7 +32,7 @@ func (l *loader) parseProtos(ctx context.Context) {
 			protos = append(protos, in)
 		}
 	}
-	out := eachWithin(l, ctx, len(protos), func(i int) string { return protos[i].path },
+	out := eachWithin(ctx, l, len(protos), func(i int) string { return protos[i].path },
 		func(i int) *facts.ProtoFile { return l.parseProto(protos[i]) })
 	for _, p := range out {
 		if p != nil {

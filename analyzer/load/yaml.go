@@ -49,7 +49,7 @@ func (l *loader) classify(ctx context.Context) {
 			yamls = append(yamls, in)
 		}
 	}
-	perFile := eachWithin(l, ctx, len(yamls), func(i int) string { return yamls[i].path },
+	perFile := eachWithin(ctx, l, len(yamls), func(i int) string { return yamls[i].path },
 		func(i int) []*yamlDoc { return l.decodeYAML(yamls[i]) })
 	for _, docs := range perFile {
 		l.docs = append(l.docs, docs...)
