@@ -97,7 +97,7 @@ func (ix *deployIndex) analyzeScript(script string, pos facts.Position, lineStep
 			continue
 		}
 		st.Pos = p
-		if m := versionRead.FindStringSubmatch(text); m != nil {
+		if m := readsVersion(text); m != nil {
 			for _, r := range st.Refs {
 				ix.versionTags = append(ix.versionTags, facts.ImageTag{Source: "version-file", Service: r.Service,
 					Var: "VERSION", Scope: m[1], Pos: p})
@@ -118,6 +118,9 @@ var blockLoop = regexp.MustCompile(`(?s)\bfor\s+[A-Za-z_][A-Za-z0-9_]*\s+in\s+[^
 // flattenLoops writes every multi-line for-loop on one line (its first),
 // keeping the line count, so that the loop is read as one command.
 func flattenLoops(script string) string {
+	if !strings.Contains(script, "done") { // what every loop ends with
+		return script
+	}
 	return blockLoop.ReplaceAllStringFunc(script, func(m string) string {
 		n := strings.Count(m, "\n")
 		flat := strings.NewReplacer("\n", " ; ").Replace(m)
@@ -160,16 +163,11 @@ func joinContinuations(s string) []scriptLine {
 func (ix *deployIndex) analyzeLine(text string, env *shellEnv) facts.CIStep {
 	var st facts.CIStep
 	// A shell for-loop deploys every item in one step: expand it.
-	text = forLoop.ReplaceAllStringFunc(text, func(m string) string {
-		sm := forLoop.FindStringSubmatch(m)
-		var parts []string
-		for _, item := range strings.Fields(ix.subst(sm[2], env)) {
-			parts = append(parts, strings.NewReplacer("${"+sm[1]+"}", item, "$"+sm[1], item).Replace(sm[3]))
-		}
-		return strings.Join(parts, " ; ")
-	})
+	if strings.Contains(text, "done") {
+		text = ix.expandLoops(text, env)
+	}
 	dir := env.dir
-	for _, cmd := range splitShell.Split(text, -1) {
+	for _, cmd := range shellCommands(text) {
 		toks := shellFields(cmd)
 		if len(toks) >= 2 && toks[0] == "cd" {
 			dir = cleanDir(path.Join(dir, toks[1]))
@@ -193,12 +191,36 @@ func (ix *deployIndex) analyzeLine(text string, env *shellEnv) facts.CIStep {
 	return st
 }
 
+// shellCommands splits a line at its command separators (&&, ||, ; and |).
+func shellCommands(text string) []string {
+	if !strings.ContainsAny(text, "&|;") { // what every separator holds
+		return []string{text}
+	}
+	return splitShell.Split(text, -1)
+}
+
+// expandLoops writes each shell for-loop of a line as its body once per
+// item, joined by " ; ".
+func (ix *deployIndex) expandLoops(text string, env *shellEnv) string {
+	return forLoop.ReplaceAllStringFunc(text, func(m string) string {
+		sm := forLoop.FindStringSubmatch(m)
+		var parts []string
+		for _, item := range strings.Fields(ix.subst(sm[2], env)) {
+			parts = append(parts, strings.NewReplacer("${"+sm[1]+"}", item, "$"+sm[1], item).Replace(sm[3]))
+		}
+		return strings.Join(parts, " ; ")
+	})
+}
+
 type legText struct{ text, leg string }
 
 // legsOf expands matrix references in a command into one text per leg; a
 // command without them is one leg named "".
 func (ix *deployIndex) legsOf(cmd string, env *shellEnv) []legText {
 	for _, ax := range env.matrix {
+		if !strings.Contains(cmd, ax.Name) { // every reference names the axis
+			continue
+		}
 		refs := matrixRefs(ax.Name)
 		hit := false
 		for _, r := range refs {
@@ -233,6 +255,9 @@ func matrixRefs(axis string) []*regexp.Regexp {
 
 // subst replaces known variables and GitHub expressions; unknown ones stay.
 func (ix *deployIndex) subst(s string, env *shellEnv) string {
+	if !strings.Contains(s, "$") { // what every variable and expression starts with
+		return s
+	}
 	s = ghExpr.ReplaceAllStringFunc(s, func(m string) string {
 		e := ghExpr.FindStringSubmatch(m)[1]
 		if v, ok := strings.CutPrefix(e, "env."); ok {

@@ -105,6 +105,15 @@ func dockerInstructions(data []byte) []instruction {
 
 var versionRead = regexp.MustCompile(`(?:\bcat\s+|<\s*|\b(?:COPY|ADD)\s+(?:--\S+\s+)*)(?:\./)?((?:[\w.-]+/)*VERSION(?:\.txt)?)\b`)
 
+// readsVersion is versionRead's submatches in text, tried only when text
+// names a VERSION file at all.
+func readsVersion(text string) []string {
+	if !strings.Contains(text, "VERSION") {
+		return nil
+	}
+	return versionRead.FindStringSubmatch(text)
+}
+
 // dockerfile reads which services one Dockerfile copies, builds and
 // starts, and whether its build reads a VERSION file.
 func (ix *deployIndex) dockerfile(in *input) (*facts.Bundle, []facts.ImageTag) {
@@ -125,7 +134,7 @@ func (ix *deployIndex) dockerfile(in *input) (*facts.Bundle, []facts.ImageTag) {
 		b.Members = append(b.Members, facts.BundleMember{Service: svc, How: how, Text: text, Pos: facts.Position{File: in.path, Line: line}})
 	}
 	for _, ins := range dockerInstructions(in.data) {
-		if m := versionRead.FindStringSubmatch(ins.cmd + " " + ins.args); m != nil && owner != "" {
+		if m := readsVersion(ins.cmd + " " + ins.args); m != nil && owner != "" {
 			tags = append(tags, facts.ImageTag{Source: "version-file", Service: owner, Var: "VERSION", Scope: m[1],
 				Pos: facts.Position{File: in.path, Line: ins.line}})
 		}
@@ -143,7 +152,7 @@ func (ix *deployIndex) dockerfile(in *input) (*facts.Bundle, []facts.ImageTag) {
 				}
 			}
 		case "RUN":
-			for _, cmd := range splitShell.Split(ins.args, -1) {
+			for _, cmd := range shellCommands(ins.args) {
 				toks := shellFields(cmd)
 				if len(toks) < 2 || path.Base(toks[0]) != "go" || (toks[1] != "build" && toks[1] != "install") {
 					continue
