@@ -28,22 +28,23 @@ func buildGraph(services []string, counted []analyzer.Finding) *graphBuilder {
 		if len(f.Services) < 2 {
 			continue
 		}
+		ev := newEvidence(f)
 		if kind := kindOf(f); kind == KindData {
 			ds := datastoreNode(f)
 			g.nodes[ds.ID] = ds
 			for _, s := range f.Services {
-				g.add(s, ds.ID, KindData, f, evidenceOf(f, s))
+				g.add(s, ds.ID, KindData, f, ev.of(s))
 			}
 		} else if owned(f) {
 			for _, s := range f.Services {
 				if s != f.Service {
-					g.add(f.Service, s, kind, f, evidenceOf(f, f.Service, s))
+					g.add(f.Service, s, kind, f, ev.of(f.Service, s))
 				}
 			}
 		} else {
 			for i := 1; i < len(f.Services); i++ {
 				a, b := f.Services[i-1], f.Services[i]
-				g.add(a, b, kind, f, evidenceOf(f, a, b))
+				g.add(a, b, kind, f, ev.of(a, b))
 			}
 		}
 	}
@@ -96,29 +97,39 @@ func datastoreNode(f analyzer.Finding) Node {
 	return Node{ID: "datastore:" + label, Kind: NodeDatastore, Label: label}
 }
 
-// evidenceOf returns the positions of f that belong to the given services:
-// its own position when one of them owns it, and its related positions owned
-// by one of them or by none. When nothing matches, its own position.
-func evidenceOf(f analyzer.Finding, services ...string) []facts.Position {
-	in := func(s string) bool {
-		for _, x := range services {
-			if x == s {
-				return true
-			}
-		}
-		return false
-	}
-	var out []facts.Position
-	if in(f.Service) || f.Service == "" {
-		out = append(out, f.Pos)
-	}
+// evidence indexes a finding's related positions by the service owning
+// them ("" for none), so that the evidence of each of its edges is found
+// without reading them all again.
+type evidence struct {
+	f         analyzer.Finding
+	byService map[string][]facts.Position
+}
+
+func newEvidence(f analyzer.Finding) *evidence {
+	e := &evidence{f: f, byService: map[string][]facts.Position{}}
 	for _, r := range f.Related {
-		if in(r.Service) || r.Service == "" {
-			out = append(out, r.Pos)
+		e.byService[r.Service] = append(e.byService[r.Service], r.Pos)
+	}
+	return e
+}
+
+// of returns the positions of the finding that belong to the given
+// services: its own position when one of them owns it, and its related
+// positions owned by one of them or by none. When nothing matches, its own
+// position. The order is not kept: the graph gathers evidence in a set.
+func (e *evidence) of(services ...string) []facts.Position {
+	var out []facts.Position
+	if e.f.Service == "" || slices.Contains(services, e.f.Service) {
+		out = append(out, e.f.Pos)
+	}
+	for i, s := range services {
+		if s != "" && !slices.Contains(services[:i], s) {
+			out = append(out, e.byService[s]...)
 		}
 	}
+	out = append(out, e.byService[""]...)
 	if len(out) == 0 {
-		out = append(out, f.Pos)
+		out = append(out, e.f.Pos)
 	}
 	return out
 }
