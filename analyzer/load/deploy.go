@@ -17,8 +17,8 @@ import (
 
 // parseDeploy reads the deploy-side inputs: git history (in the background,
 // as it runs a child process), CI pipelines, Dockerfiles, process managers
-// and release-version sources. beside runs first, while git log starts.
-func (l *loader) parseDeploy(ctx context.Context, beside func()) {
+// and release-version sources.
+func (l *loader) parseDeploy(ctx context.Context) {
 	defer l.stats.parser("deploy", time.Now())
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -27,7 +27,6 @@ func (l *loader) parseDeploy(ctx context.Context, beside func()) {
 		l.guard(".git", func() { l.readHistory(ctx) })
 	}()
 	defer wg.Wait()
-	beside()
 	defer func() {
 		if p := recover(); p != nil {
 			l.problem(".", 0, 0, "reading deploy facts crashed: %v", p)

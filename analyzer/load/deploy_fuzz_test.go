@@ -64,7 +64,7 @@ func FuzzDeployFiles(f *testing.F) {
 			l.byDir[path.Dir(n)] = append(l.byDir[path.Dir(n)], in)
 		}
 		l.classify(context.Background())
-		l.parseDeploy(context.Background(), func() {})
+		l.parseDeploy(context.Background())
 		l.finishDeploy()
 		for _, p := range l.repo.Problems {
 			if strings.Contains(p.Message, "crashed") {

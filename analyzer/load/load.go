@@ -309,9 +309,9 @@ func (l *loader) parse(ctx context.Context) {
 	// Two chains run side by side, so that the serial part of the deploy
 	// side (one compose file) overlaps the parallel parts of the other.
 	// The deploy side reads the workloads first; the datastores and the
-	// deploy facts wait for the specs. git log starts once the specs are
-	// read, with the datastores then the deploy facts beside it, so that it
-	// shares the cores with little.
+	// deploy facts wait for the specs. The deploy facts come last, so that
+	// git log, which they start beside their own work, has a core to
+	// itself.
 	ready := make(chan struct{})
 	var deploySide sync.WaitGroup
 	deploySide.Go(func() {
@@ -319,7 +319,8 @@ func (l *loader) parse(ctx context.Context) {
 		<-ready
 		l.dropTrees(docOpenAPI)
 		l.mergeLateDocs()
-		l.parseDeploy(ctx, func() { l.parseDatastores(ctx) })
+		l.parseDatastores(ctx)
+		l.parseDeploy(ctx)
 	})
 	l.parseGo(ctx)
 	l.parseOpenAPI(ctx)

@@ -143,7 +143,7 @@ func benchParsers(l *loader) []benchParser {
 			r.GoModules, r.GoWorks, r.GoPackages, r.CompositionRoots, r.CodeEdges = nil, nil, nil, nil, nil
 		}},
 		{"parse:workloads", l.parseWorkloads, func() { l.work, l.repo.Workloads, l.repo.KubeServices = nil, nil, nil }},
-		{"parse:deploy", func(ctx context.Context) { l.parseDeploy(ctx, func() {}) }, func() { l.repo.History, l.repo.Deploy = facts.History{}, facts.Deploy{} }},
+		{"parse:deploy", l.parseDeploy, func() { l.repo.History, l.repo.Deploy = facts.History{}, facts.Deploy{} }},
 		{"parse:go-data", l.scanGoData, func() { l.goScans = nil }},
 		{"parse:datastores", l.parseDatastores, func() {
 			r := l.repo
