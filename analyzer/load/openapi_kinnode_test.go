@@ -109,24 +109,39 @@ components:
 	}
 }
 
-func TestKinNodeRefuses(t *testing.T) {
+// TestFastPathsRefuse lists the documents the fast paths leave to the
+// usual load: what neither kinText nor kinNode can hand over faithfully,
+// then what only kinNode refuses.
+func TestFastPathsRefuse(t *testing.T) {
+	root := func(name, doc string) *yaml.Node {
+		var n yaml.Node
+		if err := yaml.Unmarshal([]byte(doc), &n); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return n.Content[0]
+	}
 	for name, doc := range map[string]string{
-		"anchor":       "openapi: 3.0.3\ninfo: &i {title: a, version: '1'}\nx-copy: *i\n",
-		"merge":        "openapi: 3.0.3\nx-a: {b: 1}\nx-c:\n  <<: {b: 2}\n",
-		"tag":          "openapi: 3.0.3\nx-a: !!str 12\n",
-		"custom tag":   "openapi: 3.0.3\nx-a: !thing 12\n",
-		"complex":      "openapi: 3.0.3\n? [a, b]\n: c\n",
+		"anchor":     "openapi: 3.0.3\ninfo: &i {title: a, version: '1'}\nx-copy: *i\n",
+		"merge":      "openapi: 3.0.3\nx-a: {b: 1}\nx-c:\n  <<: {b: 2}\n",
+		"tag":        "openapi: 3.0.3\nx-a: !!str 12\n",
+		"custom tag": "openapi: 3.0.3\nx-a: !thing 12\n",
+		"complex":    "openapi: 3.0.3\n? [a, b]\n: c\n",
+	} {
+		if out, ok := kinText(root(name, doc)); ok {
+			t.Errorf("%s: kinText wrote %q, want a refusal", name, out)
+		}
+		if _, ok := kinNode(root(name, doc)); ok {
+			t.Errorf("%s: kinNode took the document, want a refusal", name)
+		}
+	}
+	for name, doc := range map[string]string{
 		"null key":     "openapi: 3.0.3\n~: c\n",
 		"infinity":     "openapi: 3.0.3\nx-a: .inf\n",
 		"plus":         "openapi: 3.0.3\nx-a: +12\n",
 		"loose octal":  "openapi: 3.0.3\nx-a: 0o+17\n",
 		"external ref": "openapi: 3.0.3\npaths:\n  /a: {$ref: 'paths.yaml#/a'}\n",
 	} {
-		var n yaml.Node
-		if err := yaml.Unmarshal([]byte(doc), &n); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if _, ok := kinNode(n.Content[0]); ok {
+		if _, ok := kinNode(root(name, doc)); ok {
 			t.Errorf("%s: kinNode took the document, want a refusal", name)
 		}
 	}
@@ -139,8 +154,7 @@ func FuzzKinNode(f *testing.F) {
 	f.Add("openapi: 3.1.0\nx: [-1, '-', \"#\", ~, '', yes, 0x1F, 0o17, 0b11, 1_000, 2024-01-02]\ncomponents: {schemas: {A: {type: object}}}\n")
 	f.Add("openapi: 3.0.0\npaths:\n  /a/{id}:\n    parameters: [{$ref: '#/components/parameters/P'}]\n    post: {requestBody: {content: {text/plain: {}}}, responses: {default: {description: x}}}\ncomponents: {parameters: {P: {name: id, in: path}}}\n")
 	f.Fuzz(func(t *testing.T, doc string) {
-		var n yaml.Node
-		if yamlPrescan([]byte(doc)) != nil || yaml.Unmarshal([]byte(doc), &n) != nil || len(n.Content) != 1 || n.Content[0].Kind != yaml.MappingNode {
+		if fuzzSpecRoot(doc) == nil {
 			return
 		}
 		fromNode, fromText, ok := kinBothWays(t, []byte(doc))
