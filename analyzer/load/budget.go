@@ -3,7 +3,6 @@ package load
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -31,11 +30,7 @@ func eachWithin[T any](ctx context.Context, l *loader, n int, file func(int) str
 	if budget <= 0 {
 		budget = DefaultFileTimeout
 	}
-	workers := l.opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, n)
+	workers := min(l.workers(), n)
 
 	// A worker's slot says which item it runs and since when; the watchdog
 	// reads it to find overruns.

@@ -163,10 +163,7 @@ func (l *loader) walkAndRead(ctx context.Context, w *walker) (err error) {
 // openat, so this is one open per directory instead of one per component
 // per file.
 func (l *loader) readRuns(ctx context.Context, produce func(emit func([]*input))) {
-	workers := l.opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := l.workers()
 	runs := make(chan []*input, 256)
 	var wg sync.WaitGroup
 	for range workers {
@@ -247,18 +244,20 @@ func SizeLimit(kind string) int64 {
 	return 4 << 20
 }
 
+// workers is the size of a worker pool: Options.Workers, else GOMAXPROCS.
+func (l *loader) workers() int {
+	if l.opts.Workers > 0 {
+		return l.opts.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
 // each runs fn(0..n-1) on a bounded pool of goroutines. Each worker takes
 // the next index from a shared counter, so handing out an item costs no
 // channel operation or goroutine switch (an item is often one file of a few
 // microseconds' work). Once ctx is done no further item starts.
 func (l *loader) each(ctx context.Context, n int, fn func(i int)) {
-	workers := l.opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	if workers > n {
-		workers = n
-	}
+	workers := min(l.workers(), n)
 	var next atomic.Int64
 	done := ctx.Done()
 	var wg sync.WaitGroup
