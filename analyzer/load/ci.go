@@ -163,9 +163,7 @@ func joinContinuations(s string) []scriptLine {
 func (ix *deployIndex) analyzeLine(text string, env *shellEnv) facts.CIStep {
 	var st facts.CIStep
 	// A shell for-loop deploys every item in one step: expand it.
-	if strings.Contains(text, "done") {
-		text = ix.expandLoops(text, env)
-	}
+	text = ix.expandLoops(text, env)
 	dir := env.dir
 	for _, cmd := range shellCommands(text) {
 		toks := shellFields(cmd)
@@ -202,6 +200,9 @@ func shellCommands(text string) []string {
 // expandLoops writes each shell for-loop of a line as its body once per
 // item, joined by " ; ".
 func (ix *deployIndex) expandLoops(text string, env *shellEnv) string {
+	if !strings.Contains(text, "done") { // what every loop ends with
+		return text
+	}
 	return forLoop.ReplaceAllStringFunc(text, func(m string) string {
 		sm := forLoop.FindStringSubmatch(m)
 		var parts []string
