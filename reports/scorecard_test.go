@@ -180,7 +180,8 @@ func big200() *reports.Report {
 }
 
 // TestScorecard200 holds the scorecard of a 200-service report to its
-// budget: a page under 2 MB, rendered well under a second.
+// size budget: a page under 2 MB. BenchmarkScorecard200 measures the
+// rendering time (its budget is a second).
 func TestScorecard200(t *testing.T) {
 	r := big200()
 	start := time.Now()
@@ -188,9 +189,6 @@ func TestScorecard200(t *testing.T) {
 	took := time.Since(start)
 	if len(page) >= 2<<20 {
 		t.Errorf("the page is %d bytes, over 2 MiB", len(page))
-	}
-	if took > 3*time.Second { // the budget is 1 s; the slack absorbs -race and a busy machine
-		t.Errorf("rendering took %v", took)
 	}
 	t.Logf("200 services, %d findings: %d bytes in %v", len(r.Findings), len(page), took)
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
 )
@@ -208,11 +207,9 @@ func refChain(n int) string {
 
 func TestRefChainLimit(t *testing.T) {
 	dir := writeRepo(t, t.TempDir(), map[string]string{"api/openapi.yaml": refChain(5000)})
-	start := time.Now()
+	// The pre-scan stops the chain before kin-openapi sees it (Loaded stays
+	// false); kin itself would take minutes on it.
 	repo := loadDir(t, dir)
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("load took %v, want under a second", d)
-	}
 	if len(repo.Problems) != 1 || repo.Problems[0].Pos != posAt("api/openapi.yaml", 9, 49) ||
 		!strings.Contains(repo.Problems[0].Message, "a chain of more than 128 nested $refs starts here") {
 		t.Errorf("problems: %+v", repo.Problems)
