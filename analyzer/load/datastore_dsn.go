@@ -69,6 +69,9 @@ func parseDSN(s string) (d dsn, ok bool) {
 	if !ok || !validHost(d.host) {
 		return dsn{}, false
 	}
+	if d.port < 0 || d.port > 65535 {
+		d.port = 0 // not a port: treated as absent, like one that is not a number
+	}
 	if d.port == 0 {
 		d.port = defaultPorts[d.engine]
 	}

@@ -36,6 +36,8 @@ func TestParseDSN(t *testing.T) {
 		{"postgres://u:p@${DB_HOST}:5432/shop", dsn{}, false},
 		{"postgres://%s:%s@%s/%s", dsn{}, false},
 		{"postgres://u:p@db/${DB_NAME}", dsn{engine: "postgres", host: "db", port: 5432}, true},
+		{"postgres://[::1]:-432/x", dsn{engine: "postgres", host: "::1", port: 5432, database: "x"}, true},
+		{"host=db port=70000 dbname=shop", dsn{engine: "postgres", host: "db", port: 5432, database: "shop"}, true},
 		{"https://example.com/db", dsn{}, false},
 		{"SELECT * FROM orders WHERE a = 1", dsn{}, false},
 		{"key=value other=thing", dsn{}, false},
