@@ -149,7 +149,7 @@ type loader struct {
 // as it has listed them. Unreadable and binary files move to the skipped
 // list.
 func (l *loader) walkAndRead(ctx context.Context, w *walker) (err error) {
-	l.readRuns(ctx, func(emit func([]*input)) {
+	l.readRuns(ctx, func(emit func(fileRun)) {
 		w.emit = emit
 		err = w.walk()
 	})
@@ -158,13 +158,11 @@ func (l *loader) walkAndRead(ctx context.Context, w *walker) (err error) {
 }
 
 // readRuns reads, in parallel, the runs of files produce emits, each run
-// the files of one directory. They are read through a root opened on the
-// directory: os.Root resolves each component of a path with its own
-// openat, so this is one open per directory instead of one per component
-// per file.
-func (l *loader) readRuns(ctx context.Context, produce func(emit func([]*input))) {
+// the files of one directory, read through that directory as the walker
+// opened it.
+func (l *loader) readRuns(ctx context.Context, produce func(emit func(fileRun))) {
 	workers := l.workers()
-	runs := make(chan []*input, 256)
+	runs := make(chan fileRun, 256)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -172,24 +170,18 @@ func (l *loader) readRuns(ctx context.Context, produce func(emit func([]*input))
 				if ctx.Err() == nil {
 					l.readRun(run)
 				}
+				run.dir.release()
 			}
 		})
 	}
-	produce(func(run []*input) { runs <- run })
+	produce(func(run fileRun) { runs <- run })
 	close(runs)
 	wg.Wait()
 }
 
-func (l *loader) readRun(run []*input) {
-	root, name := l.root, func(p string) string { return p }
-	if dir := path.Dir(run[0].path); dir != "." {
-		if sub, err := l.root.OpenRoot(dir); err == nil {
-			defer sub.Close()
-			root, name = sub, path.Base
-		}
-	}
-	for _, in := range run {
-		data, err := readConfined(root, name(in.path), l.limitFor(in.kind))
+func (l *loader) readRun(run fileRun) {
+	for _, in := range run.files {
+		data, err := readConfined(run.dir.root, path.Base(in.path), l.limitFor(in.kind))
 		switch {
 		case err != nil:
 			in.unread = "unreadable: " + errText(err)

@@ -10,6 +10,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	ignore "github.com/sabhiram/go-gitignore"
@@ -82,10 +83,42 @@ type walker struct {
 	skipped  []skip
 	seen     int
 	// emit, when set, is handed every run of accepted files of one
-	// directory as soon as the run ends (walkAndRead); flushed counts the
-	// accepted files handed over.
-	emit    func([]*input)
+	// directory as soon as the run ends (walkAndRead), with the directory
+	// they are in; flushed counts the accepted files handed over.
+	emit    func(fileRun)
 	flushed int
+}
+
+// A fileRun is files of one directory, in walk order, and that directory,
+// open: they are read by base name through it, one openat each, where a
+// path from the top would cost an openat per component (os.Root resolves
+// each on its own).
+type fileRun struct {
+	files []*input
+	dir   *openDir
+}
+
+// An openDir is a directory the walker opened, shared by the walker while
+// it lists the directory and by the runs of its files until they are read;
+// the last to release it closes it. The top directory is never closed here.
+type openDir struct {
+	root *os.Root
+	refs atomic.Int32
+	top  bool
+}
+
+func newOpenDir(r *os.Root, top bool) *openDir {
+	d := &openDir{root: r, top: top}
+	d.refs.Store(1)
+	return d
+}
+
+func (d *openDir) acquire() *openDir { d.refs.Add(1); return d }
+
+func (d *openDir) release() {
+	if d.refs.Add(-1) == 0 && !d.top {
+		_ = d.root.Close()
+	}
 }
 
 type skip struct{ file, reason string }
@@ -100,24 +133,24 @@ type ignoreFrame struct {
 }
 
 // walk visits the tree under the root once, in lexical order. It never
-// follows a symbolic link and opens only regular files.
+// follows a symbolic link and opens only regular files. Each directory is
+// opened once, by name, from its parent.
 func (w *walker) walk() error {
-	err := w.dir(".", nil)
-	w.flush()
-	return err
+	top := newOpenDir(w.root, true)
+	defer top.release()
+	return w.dir(".", top, nil)
 }
 
-// flush hands the files accepted since the last flush, all of one
-// directory, to emit.
-func (w *walker) flush() {
+// flush hands the files accepted since the last flush, all in dir, to emit.
+func (w *walker) flush(dir *openDir) {
 	if w.emit != nil && w.flushed < len(w.accepted) {
-		w.emit(slices.Clone(w.accepted[w.flushed:]))
+		w.emit(fileRun{files: slices.Clone(w.accepted[w.flushed:]), dir: dir.acquire()})
 		w.flushed = len(w.accepted)
 	}
 }
 
-func (w *walker) dir(rel string, frames []ignoreFrame) error {
-	f, err := w.root.Open(rel)
+func (w *walker) dir(rel string, d *openDir, frames []ignoreFrame) error {
+	f, err := d.root.Open(".")
 	if err != nil {
 		return err
 	}
@@ -127,7 +160,7 @@ func (w *walker) dir(rel string, frames []ignoreFrame) error {
 		return err
 	}
 	sortEntries(entries)
-	if gi, negates := w.readGitignore(rel, entries); gi != nil {
+	if gi, negates := w.readGitignore(d, entries); gi != nil {
 		frames = append(frames[:len(frames):len(frames)], ignoreFrame{dir: relOrEmpty(rel), gi: gi, negates: negates})
 	}
 	for _, e := range entries {
@@ -140,10 +173,8 @@ func (w *walker) dir(rel string, frames []ignoreFrame) error {
 				w.skip(p+"/", reason)
 				continue
 			}
-			w.flush()
-			err := w.dir(p, frames)
-			w.flush()
-			if err != nil {
+			w.flush(d)
+			if err := w.subdir(p, d, e.Name(), frames); err != nil {
 				w.skip(p+"/", "unreadable directory: "+errText(err))
 			}
 		case !e.Type().IsRegular():
@@ -152,7 +183,20 @@ func (w *walker) dir(rel string, frames []ignoreFrame) error {
 			w.file(p, e, frames)
 		}
 	}
+	w.flush(d)
 	return nil
+}
+
+// subdir opens the directory name of parent (os.Root refuses a symbolic
+// link put in its place) and walks it.
+func (w *walker) subdir(rel string, parent *openDir, name string, frames []ignoreFrame) error {
+	r, err := parent.root.OpenRoot(name)
+	if err != nil {
+		return err
+	}
+	d := newOpenDir(r, false)
+	defer d.release()
+	return w.dir(rel, d, frames)
 }
 
 func (w *walker) skipDir(p, name string, frames []ignoreFrame) string {
@@ -209,12 +253,12 @@ func (w *walker) skip(p, reason string) {
 	w.skipped = append(w.skipped, skip{file: p, reason: reason})
 }
 
-func (w *walker) readGitignore(rel string, entries []fs.DirEntry) (*ignore.GitIgnore, bool) {
+func (w *walker) readGitignore(d *openDir, entries []fs.DirEntry) (*ignore.GitIgnore, bool) {
 	for _, e := range entries {
 		if e.Name() != ".gitignore" || !e.Type().IsRegular() {
 			continue
 		}
-		data, err := readConfined(w.root, joinRel(rel, ".gitignore"), 1<<20)
+		data, err := readConfined(d.root, ".gitignore", 1<<20)
 		if err != nil {
 			return nil, false
 		}
