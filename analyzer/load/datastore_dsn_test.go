@@ -59,6 +59,8 @@ func TestRedact(t *testing.T) {
 		"postgres://u@db/shop":                             "postgres://u@db/shop",
 		"host=db password=hunter2 dbname=shop":             "host=db password=*** dbname=shop",
 		"host=db password='a b c' dbname=shop":             "host=db password=*** dbname=shop",
+		"host=db password='a b'c dbname=shop":              "host=db password=*** dbname=shop",
+		`Server=h;Pwd="x"0;Database=d`:                     "Server=h;Pwd=***;Database=d",
 		"u:hunter2@tcp(db:3306)/shop":                      "u:***@tcp(db:3306)/shop",
 		"jdbc:mysql://db/shop?user=u&password=hunter2&x=1": "jdbc:mysql://db/shop?user=u&password=***&x=1",
 		"Server=db;Database=shop;Password=hunter2;":        "Server=db;Database=shop;Password=***;",

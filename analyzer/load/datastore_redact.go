@@ -15,8 +15,11 @@ const mask = "***"
 const redacted = "<redacted>"
 
 // secretParam matches key=value credentials in query strings, libpq
-// key=value strings, JDBC and ADO.NET connection strings.
-var secretParam = regexp.MustCompile(`(?i)((?:^|[?&;,\s])(?:password|passwd|pwd|pass|sslpassword|secret|token|access_?key|secret_?key|api_?key|auth_?token)\s*=\s*)('[^']*'|"[^"]*"|[^&;,\s]*)`)
+// key=value strings, JDBC and ADO.NET connection strings. The value is a
+// quoted part, if any, and what follows it up to the next separator, so
+// that nothing of it is left beside the mask (and a second pass changes
+// nothing).
+var secretParam = regexp.MustCompile(`(?i)((?:^|[?&;,\s])(?:password|passwd|pwd|pass|sslpassword|secret|token|access_?key|secret_?key|api_?key|auth_?token)\s*=\s*)(('[^']*'|"[^"]*")?[^&;,\s]*)`)
 
 // redact masks every credential in s: URL userinfo passwords, key=value
 // passwords, and the password of the go-sql-driver/mysql user:pass@tcp(...)
