@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"go/parser"
 	"go/token"
@@ -11,6 +12,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // The floors are the cheapest programs that do part of decouple's work:
@@ -91,10 +94,13 @@ func parallel(files []string, fn func(string) error) error {
 	}
 }
 
-// floorMain is the child side: decouple-bench floor read|imports DIR.
+// floorMain is the child side: decouple-bench floor read|imports|yaml DIR.
+// yaml is not a floor but a reference: the YAML library's own cost of
+// decoding every YAML and JSON input to nodes (as decouple's parsers
+// start), so the tables show how much of decouple's time it is.
 func floorMain(args []string, stdout io.Writer) error {
 	if len(args) != 2 {
-		return fmt.Errorf("usage: decouple-bench floor read|imports DIR")
+		return fmt.Errorf("usage: decouple-bench floor read|imports|yaml DIR")
 	}
 	kind, dir := args[0], args[1]
 	switch kind {
@@ -137,6 +143,49 @@ func floorMain(args []string, stdout io.Writer) error {
 		})
 		fmt.Fprintf(stdout, "%d files %d imports\n", len(files), imports)
 		return err
+	case "yaml":
+		files, err := inputs(dir, func(name string) bool {
+			ext := strings.ToLower(filepath.Ext(name))
+			return ext == ".yaml" || ext == ".yml" || ext == ".json"
+		})
+		if err != nil {
+			return err
+		}
+		var mu sync.Mutex
+		docs, bad := 0, 0
+		err = parallel(files, func(f string) error {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return err
+			}
+			n, ok := decodeAll(data)
+			mu.Lock()
+			docs += n
+			if !ok {
+				bad++
+			}
+			mu.Unlock()
+			return nil
+		})
+		fmt.Fprintf(stdout, "%d files %d documents %d not YAML\n", len(files), docs, bad)
+		return err
 	}
 	return fmt.Errorf("unknown floor %q", kind)
+}
+
+// decodeAll decodes every document of data to a node tree; false when one
+// is not YAML (the rest of the file is then left, as a parser would).
+func decodeAll(data []byte) (int, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	n := 0
+	for {
+		var node yaml.Node
+		switch err := dec.Decode(&node); {
+		case err == io.EOF:
+			return n, true
+		case err != nil:
+			return n, false
+		}
+		n++
+	}
 }

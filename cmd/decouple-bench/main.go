@@ -233,6 +233,7 @@ const (
 	floorRead    = "floor: read every input file"
 	floorImports = "floor: Go import blocks, parallel"
 	floorGitLog  = "floor: git log --name-only (window)"
+	refYAML      = "reference: YAML/JSON inputs to go-yaml nodes, parallel"
 	decoupleTask = "decouple check"
 	peerGolangci = "golangci-lint (depguard only)"
 	peerBuf      = "buf lint"
@@ -255,6 +256,7 @@ func (c *config) plan(cp *corpus, self string) []string {
 	}
 	add(decoupleTask, "decouple", cp.dir, []int{0, 1}, c.decouple, "check", "--stats", "--no-config", "--fail-on", "none",
 		"--format", "json", cp.dir)
+	add(refYAML, "reference", cp.dir, nil, self, "floor", "yaml", cp.dir)
 	if !c.peers {
 		return append(notes, "peers not measured (-peers=false)")
 	}

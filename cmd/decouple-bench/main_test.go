@@ -29,7 +29,7 @@ func TestBench(t *testing.T) {
 	}
 	text := out.String()
 	for _, want := range []string{"## synth-5:", "## synth-8:", "**decouple check**", "**sum of the floors**",
-		floorRead, floorImports, floorGitLog, "| walk+read |", "## Scaling", "## Targets", "peers not measured",
+		floorRead, floorImports, floorGitLog, refYAML, "| walk+read |", "## Scaling", "## Targets", "peers not measured",
 		"Findings against the generator's expected.json: all "} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
