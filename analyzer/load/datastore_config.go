@@ -38,12 +38,13 @@ func (l *loader) configRefs() []rawRef {
 			}
 		}
 	}
+	charts := l.chartNames()
 	for _, d := range l.docs {
 		if d.kind != docUnknown || ignoredForData(d.in.path) || lockFiles[path.Base(d.in.path)] {
 			continue
 		}
 		if isHelmValues(l, d.in.path) {
-			out = append(out, l.helmRefs(d)...)
+			out = append(out, l.helmRefs(d, charts)...)
 			continue
 		}
 		if svc := l.serviceOf(d.in.path); svc != "" {
@@ -203,11 +204,12 @@ func isHelmValues(l *loader, p string) bool {
 // service is the one owning its directory, or the one named like the chart;
 // in an umbrella chart, a top-level key named like a service scopes its
 // values to that service.
-func (l *loader) helmRefs(d *yamlDoc) []rawRef {
+// charts are the chart names by directory (chartNames).
+func (l *loader) helmRefs(d *yamlDoc, charts map[string]string) []rawRef {
 	dir := path.Dir(d.in.path)
 	chartSvc := l.serviceOf(d.in.path)
 	if chartSvc == "" {
-		for _, name := range []string{l.chartName(dir), path.Base(dir)} {
+		for _, name := range []string{charts[dir], path.Base(dir)} {
 			if s := l.repo.ServiceByName(name); name != "" && s != nil {
 				chartSvc = s.Name
 				break
@@ -236,12 +238,15 @@ func (l *loader) helmRefs(d *yamlDoc) []rawRef {
 	return append(out, refsFromSettings(shared, chartSvc, "helm-values", "")...)
 }
 
-// chartName reads the name of the chart in dir.
-func (l *loader) chartName(dir string) string {
+// chartNames reads the name of the chart of each directory: that of its
+// first Chart.* document.
+func (l *loader) chartNames() map[string]string {
+	names := map[string]string{}
 	for _, d := range l.docs {
-		if path.Dir(d.in.path) == dir && strings.HasPrefix(path.Base(d.in.path), "Chart.") {
-			return scalar(get(d.root, "name"))
+		dir := path.Dir(d.in.path)
+		if _, seen := names[dir]; !seen && strings.HasPrefix(path.Base(d.in.path), "Chart.") {
+			names[dir] = scalar(get(d.root, "name"))
 		}
 	}
-	return ""
+	return names
 }

@@ -60,6 +60,9 @@ type deployIndex struct {
 	kubeByPath, kubeByDir map[string][]int
 	// services are the names of the repository's services.
 	services map[string]bool
+	// values are the first documents of the values.yaml and values.yml
+	// files, by path (valuesOf).
+	values map[string]*yamlDoc
 }
 
 type kubeDoc struct {
@@ -86,6 +89,7 @@ func (l *loader) deployIndex() *deployIndex {
 	ix := &deployIndex{l: l, charts: map[string]*chart{}, kustomize: map[string]*yamlDoc{},
 		skaffold: map[string][]*yamlDoc{}, makeByPath: map[string]*makefile{}, makeMemo: map[string][]facts.CIStep{}}
 	ix.kubeByPath, ix.kubeByDir = map[string][]int{}, map[string][]int{}
+	ix.values = map[string]*yamlDoc{}
 	ix.services = make(map[string]bool, len(l.repo.Services))
 	for _, s := range l.repo.Services {
 		ix.services[s.Name] = true
@@ -93,6 +97,9 @@ func (l *loader) deployIndex() *deployIndex {
 	for _, d := range l.docs {
 		base := strings.ToLower(path.Base(d.in.path))
 		dir := cleanDir(path.Dir(d.in.path))
+		if name := path.Base(d.in.path); d.index == 0 && (name == "values.yaml" || name == "values.yml") {
+			ix.values[d.in.path] = d
+		}
 		if d.kind == docKubernetes {
 			ix.kubeByPath[d.in.path] = append(ix.kubeByPath[d.in.path], len(ix.kube))
 			ix.kubeByDir[dir] = append(ix.kubeByDir[dir], len(ix.kube))

@@ -33,15 +33,13 @@ func (ix *deployIndex) topChart(dir string) string {
 	}
 }
 
+// valuesOf returns the values file of the chart in dir, values.yaml before
+// values.yml.
 func (ix *deployIndex) valuesOf(dir string) *yamlDoc {
-	for _, name := range []string{"values.yaml", "values.yml"} {
-		for _, d := range ix.l.docs {
-			if d.index == 0 && d.in.path == joinRel(dir, name) {
-				return d
-			}
-		}
+	if d := ix.values[joinRel(dir, "values.yaml")]; d != nil {
+		return d
 	}
-	return nil
+	return ix.values[joinRel(dir, "values.yml")]
 }
 
 // globalTag returns the key and node of a chart's global image tag.
@@ -66,6 +64,7 @@ func globalTag(values *yamlDoc) (string, *yaml.Node) {
 // the chart's own image.tag.
 func (ix *deployIndex) helmTags() []facts.ImageTag {
 	var out []facts.ImageTag
+	templates := ix.chartTemplates()
 	for _, dir := range slices.Sorted(maps.Keys(ix.charts)) {
 		c := ix.charts[dir]
 		top := ix.topChart(dir)
@@ -76,10 +75,7 @@ func (ix *deployIndex) helmTags() []facts.ImageTag {
 			scope = topValues.in.path
 		}
 		own := ix.service(c.name)
-		for _, in := range ix.l.inputs {
-			if !strings.HasPrefix(in.path, joinRel(dir, "templates/")) || (in.kind != kindYAML && !strings.HasSuffix(in.path, ".tpl")) {
-				continue
-			}
+		for _, in := range templates[dir] {
 			for i, line := range strings.Split(string(in.data), "\n") {
 				m := helmTemplateTag.FindStringSubmatch(line)
 				if m == nil || !strings.Contains(line, "image:") {
@@ -126,6 +122,38 @@ func (ix *deployIndex) helmTags() []facts.ImageTag {
 				continue
 			}
 			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// chartTemplates returns, for each chart directory, the YAML and .tpl
+// inputs under its templates/ folder (at any depth), in input order.
+func (ix *deployIndex) chartTemplates() map[string][]*input {
+	const folder = "templates/"
+	charts := make(map[string]string, len(ix.charts)) // "<dir>/templates/" → dir
+	for dir := range ix.charts {
+		charts[joinRel(dir, folder)] = dir
+	}
+	out := map[string][]*input{}
+	for _, in := range ix.l.inputs {
+		if in.kind != kindYAML && !strings.HasSuffix(in.path, ".tpl") {
+			continue
+		}
+		// Every "templates/" that starts a path component may end the
+		// templates folder of a chart (a chart can sit in another's).
+		for i := 0; ; {
+			j := strings.Index(in.path[i:], folder)
+			if j < 0 {
+				break
+			}
+			j += i
+			if j == 0 || in.path[j-1] == '/' {
+				if dir, ok := charts[in.path[:j+len(folder)]]; ok {
+					out[dir] = append(out[dir], in)
+				}
+			}
+			i = j + 1
 		}
 	}
 	return out
