@@ -120,10 +120,10 @@ func (l *loader) discover() {
 		l.repo.Services = merge(cands)
 		return
 	}
-	dirs := l.dirSet()
-	cands = append(cands, l.goModServices()...)
-	cands = append(cands, l.folderServices(dirs)...)
-	cands = append(cands, l.cmdServices(dirs)...)
+	dirs, below := l.dirSet(), l.belowDirs()
+	cands = append(cands, l.goModServices(below)...)
+	cands = append(cands, l.folderServices(dirs, below)...)
+	cands = append(cands, l.cmdServices(dirs, below)...)
 	cands = append(cands, l.composeServices()...)
 	cands = append(cands, l.kubernetesServices()...)
 	cands = append(cands, l.dockerfileServices()...)
@@ -141,10 +141,39 @@ func (l *loader) dirSet() map[string]bool {
 	return dirs
 }
 
+// dirBelow holds, for a directory, what discovery asks of the inputs in it
+// and the directories below it.
+type dirBelow struct {
+	first      string // the first of them, in input order
+	dockerfile bool   // one of them is a Dockerfile
+}
+
+// belowDirs indexes every directory that holds an input (with its parents,
+// the root left out) by what is below it, in one pass over the inputs.
+func (l *loader) belowDirs() map[string]*dirBelow {
+	out := map[string]*dirBelow{}
+	for _, in := range l.inputs {
+		docker := in.kind == kindDockerfile
+		for d := path.Dir(in.path); d != "."; d = path.Dir(d) {
+			b := out[d]
+			if b == nil {
+				out[d] = &dirBelow{first: in.path, dockerfile: docker}
+				continue
+			}
+			// Every parent of d is indexed already, and marked when d is.
+			if !docker || b.dockerfile {
+				break
+			}
+			b.dockerfile = true
+		}
+	}
+	return out
+}
+
 // goModServices: a nested module is a service when it has a main package,
 // a Dockerfile, or sits in a services-style folder. Other nested modules are
 // shared libraries.
-func (l *loader) goModServices() []candidate {
+func (l *loader) goModServices(below map[string]*dirBelow) []candidate {
 	var out []candidate
 	for _, in := range l.inputs {
 		if in.kind != kindGoMod {
@@ -155,7 +184,7 @@ func (l *loader) goModServices() []candidate {
 			continue
 		}
 		inFolder := serviceFolders[path.Base(path.Dir(dir))]
-		if !inFolder && (inNonServiceFolder(dir) || !l.hasMain(dir) && !l.hasFile(dir, kindDockerfile)) {
+		if !inFolder && (inNonServiceFolder(dir) || !l.hasMain(dir) && (below[dir] == nil || !below[dir].dockerfile)) {
 			continue
 		}
 		out = append(out, candidate{name: path.Base(dir), root: dir, reason: "go.mod " + in.path,
@@ -166,7 +195,7 @@ func (l *loader) goModServices() []candidate {
 
 // folderServices: every child of a services/, apps/, svc/ folder that holds
 // input files.
-func (l *loader) folderServices(dirs map[string]bool) []candidate {
+func (l *loader) folderServices(dirs map[string]bool, below map[string]*dirBelow) []candidate {
 	var out []candidate
 	for _, d := range slices.Sorted(maps.Keys(dirs)) {
 		parent := path.Dir(d)
@@ -174,7 +203,7 @@ func (l *loader) folderServices(dirs map[string]bool) []candidate {
 			continue
 		}
 		out = append(out, candidate{name: path.Base(d), root: d,
-			reason: "folder " + d + "/", decl: l.declIn(d)})
+			reason: "folder " + d + "/", decl: l.declIn(d, below)})
 	}
 	return out
 }
@@ -182,7 +211,7 @@ func (l *loader) folderServices(dirs map[string]bool) []candidate {
 // cmdServices: in a repository whose root is a Go module, each main
 // package below cmd/ (cmd/<name>, cmd/microservices/<name>) is a service,
 // owning internal/<name> and pkg/<name> too.
-func (l *loader) cmdServices(dirs map[string]bool) []candidate {
+func (l *loader) cmdServices(dirs map[string]bool, below map[string]*dirBelow) []candidate {
 	if !l.hasInput("go.mod") {
 		return nil
 	}
@@ -192,7 +221,7 @@ func (l *loader) cmdServices(dirs map[string]bool) []candidate {
 			continue
 		}
 		name := path.Base(d)
-		c := candidate{name: name, root: d, reason: "main package " + d + "/", decl: l.declIn(d)}
+		c := candidate{name: name, root: d, reason: "main package " + d + "/", decl: l.declIn(d, below)}
 		for _, n := range nameForms(name) {
 			for _, extra := range []string{"internal/" + n, "pkg/" + n} {
 				if dirs[extra] && !contains(c.extra, extra) {
@@ -464,30 +493,19 @@ func (l *loader) packageName(in *input) string {
 	return packageClause(in)
 }
 
-// hasFile reports whether dir or a directory below it holds an input of kind.
-func (l *loader) hasFile(dir, kind string) bool {
-	for _, in := range l.inputs {
-		if in.kind == kind && under(path.Dir(in.path), dir) {
-			return true
-		}
-	}
-	return false
-}
-
 func (l *loader) hasInput(p string) bool { return l.byPath[p] != nil }
 
-// declIn picks the file that best declares a service rooted at dir: its
-// go.mod, Dockerfile, a main.go, or else its first input file.
-func (l *loader) declIn(dir string) facts.Position {
+// declIn picks the file that best declares a service rooted at dir (not
+// the root): its go.mod, Dockerfile, a main.go, or else its first input
+// file.
+func (l *loader) declIn(dir string, below map[string]*dirBelow) facts.Position {
 	for _, name := range []string{"go.mod", "Dockerfile", "main.go"} {
 		if l.hasInput(dir + "/" + name) {
 			return facts.Position{File: dir + "/" + name, Line: 1}
 		}
 	}
-	for _, in := range l.inputs {
-		if under(path.Dir(in.path), dir) {
-			return facts.Position{File: in.path, Line: 1}
-		}
+	if b := below[dir]; b != nil {
+		return facts.Position{File: b.first, Line: 1}
 	}
 	return facts.Position{}
 }
