@@ -289,3 +289,30 @@ func FuzzGoFile(f *testing.F) {
 		}
 	})
 }
+
+// TestCompositionRootDropsBeforeWorkloads: a main package that wires two
+// services is no service itself, and the workloads, read after the Go
+// facts, never see it (they used to run beside the Go facts and raced with
+// the drop: a compose service could take the dropped service's name or
+// not, run to run).
+func TestCompositionRootDropsBeforeWorkloads(t *testing.T) {
+	files := map[string]string{
+		"go.mod":                   "module example.com/shop\n\ngo 1.22\n",
+		"cmd/all/main.go":          "package main\n\nimport (\n\t_ \"example.com/shop/services/billing\"\n\t_ \"example.com/shop/services/orders\"\n)\n\nfunc main() {}\n",
+		"services/orders/main.go":  "package orders\n",
+		"services/billing/main.go": "package billing\n",
+		"compose.yaml":             "services:\n  all:\n    image: shop/all:1\n  orders:\n    image: shop/orders:1\n",
+	}
+	r := loadTree(t, writeTree(t, files), GoLoaderParser)
+	if len(r.CompositionRoots) != 1 || r.ServiceByName("all") != nil {
+		t.Fatalf("composition roots %+v, services %+v", r.CompositionRoots, r.Services)
+	}
+	for _, w := range r.Workloads {
+		if w.Service == "all" {
+			t.Errorf("workload %s runs the dropped service all", w.Name)
+		}
+	}
+	if o := r.ServiceByName("orders"); o == nil {
+		t.Errorf("services %+v", r.Services)
+	}
+}

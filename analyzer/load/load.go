@@ -297,11 +297,17 @@ func (l *loader) guard(file string, fn func()) {
 
 // parse runs every per-kind parser over the inputs.
 func (l *loader) parse(ctx context.Context) {
-	// Two chains run side by side, so that the serial part of the deploy
-	// side (one compose file) overlaps the parallel parts of the other.
-	// The deploy side reads the workloads first; the datastores and the
-	// deploy facts wait for the specs. The deploy facts come last, so that
-	// git log, which they start beside their own work, has a core to
+	// The Go facts come first, on their own: a main package that wires
+	// several services together stops being a service there
+	// (compositionRoots), and every later parser must see the final list
+	// of services and an index built from it.
+	l.parseGo(ctx)
+	l.owner = l.repo.NewServiceIndex()
+	// Then two chains run side by side, so that the serial part of the
+	// deploy side (one compose file) overlaps the parallel parts of the
+	// other. The deploy side reads the workloads first; the datastores and
+	// the deploy facts wait for the specs. The deploy facts come last, so
+	// that git log, which they start beside their own work, has a core to
 	// itself.
 	ready := make(chan struct{})
 	var deploySide sync.WaitGroup
@@ -313,7 +319,6 @@ func (l *loader) parse(ctx context.Context) {
 		l.parseDatastores(ctx)
 		l.parseDeploy(ctx)
 	})
-	l.parseGo(ctx)
 	l.parseOpenAPI(ctx)
 	close(ready)
 	deploySide.Wait()
