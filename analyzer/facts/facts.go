@@ -178,13 +178,18 @@ func (r *Repo) SortedServiceNames() []string {
 // depth of each path instead of the number of services. Build it once the
 // services are final; it does not see later changes to them.
 type ServiceIndex struct {
-	byDir map[string]string // owned directory → service, the first service wins
+	byDir  map[string]string   // owned directory → service, the first service wins
+	byName map[string]*Service // the first service of each name
 }
 
-// NewServiceIndex indexes the directories of the repository's services.
+// NewServiceIndex indexes the directories and the names of the
+// repository's services.
 func (r *Repo) NewServiceIndex() *ServiceIndex {
-	idx := &ServiceIndex{byDir: map[string]string{}}
+	idx := &ServiceIndex{byDir: map[string]string{}, byName: make(map[string]*Service, len(r.Services))}
 	for _, s := range r.Services {
+		if _, taken := idx.byName[s.Name]; !taken {
+			idx.byName[s.Name] = s
+		}
 		for _, d := range s.Dirs {
 			if _, taken := idx.byDir[d]; d != "" && !taken {
 				idx.byDir[d] = s.Name
@@ -193,6 +198,9 @@ func (r *Repo) NewServiceIndex() *ServiceIndex {
 	}
 	return idx
 }
+
+// ServiceByName returns what Repo.ServiceByName returns for name.
+func (x *ServiceIndex) ServiceByName(name string) *Service { return x.byName[name] }
 
 // ServiceOf returns what Repo.ServiceOf returns for p: the service owning
 // the deepest directory that is p or one of its parents, or "".

@@ -10,6 +10,7 @@ func TestServiceIndex(t *testing.T) {
 		{Name: "ledger", Dirs: []string{"services/billing/ledger"}},
 		{Name: "shadow", Dirs: []string{"services/orders"}}, // a tie: the first service wins
 		{Name: "empty", Dirs: []string{""}},
+		{Name: "orders", Dirs: []string{"legacy/orders"}}, // a second of a name: the first wins
 	}}
 	idx := r.NewServiceIndex()
 	for _, p := range []string{
@@ -19,6 +20,11 @@ func TestServiceIndex(t *testing.T) {
 	} {
 		if got, want := idx.ServiceOf(p), r.ServiceOf(p); got != want {
 			t.Errorf("ServiceOf(%q) = %q, Repo.ServiceOf says %q", p, got, want)
+		}
+	}
+	for _, name := range []string{"orders", "billing", "ledger", "shadow", "empty", "", "nope"} {
+		if got, want := idx.ServiceByName(name), r.ServiceByName(name); got != want {
+			t.Errorf("ServiceByName(%q) = %p, Repo.ServiceByName says %p", name, got, want)
 		}
 	}
 }

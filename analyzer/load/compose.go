@@ -470,7 +470,7 @@ func (l *loader) composeService(svc types.ServiceConfig, w *facts.Workload, comp
 	if w.Datastore {
 		return ""
 	}
-	if s := l.repo.ServiceByName(svc.Name); s != nil {
+	if s := l.serviceByName(svc.Name); s != nil {
 		return s.Name
 	}
 	if s := l.serviceOfWorkdir(svc, composeDir); s != "" {
@@ -528,7 +528,7 @@ func (l *loader) serviceOfImage(image string) string {
 	if i := strings.Index(base, ":"); i >= 0 {
 		base = base[:i]
 	}
-	if s := l.repo.ServiceByName(base); s != nil {
+	if s := l.serviceByName(base); s != nil {
 		return s.Name
 	}
 	return ""

@@ -210,7 +210,7 @@ func (l *loader) helmRefs(d *yamlDoc, charts map[string]string) []rawRef {
 	chartSvc := l.serviceOf(d.in.path)
 	if chartSvc == "" {
 		for _, name := range []string{charts[dir], path.Base(dir)} {
-			if s := l.repo.ServiceByName(name); name != "" && s != nil {
+			if s := l.serviceByName(name); name != "" && s != nil {
 				chartSvc = s.Name
 				break
 			}
@@ -225,7 +225,7 @@ func (l *loader) helmRefs(d *yamlDoc, charts map[string]string) []rawRef {
 		} else {
 			flattenYAML(d, kv[1], kv[0].Value, 1, &settings)
 		}
-		if s := l.repo.ServiceByName(kv[0].Value); s != nil && chartSvc == "" {
+		if s := l.serviceByName(kv[0].Value); s != nil && chartSvc == "" {
 			for i := range settings {
 				settings[i].name = strings.TrimPrefix(settings[i].name, kv[0].Value+".")
 			}

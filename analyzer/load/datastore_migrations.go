@@ -179,7 +179,7 @@ func (l *loader) migrationUsers(dirs map[string]*facts.MigrationDir, goPaths map
 	for _, file := range slices.Sorted(maps.Keys(goPaths)) {
 		svc := l.serviceOf(file)
 		root := ""
-		if s := l.repo.ServiceByName(svc); s != nil {
+		if s := l.serviceByName(svc); s != nil {
 			root = s.Root
 		}
 		for _, h := range goPaths[file] {

@@ -68,7 +68,7 @@ func shortHost(h string) string {
 // is a datastore: a service of that name, a workload of that name, or the
 // workload a Kubernetes Service of that name selects.
 func (l *loader) resolveHost(host, file string) (string, bool) {
-	if s := l.repo.ServiceByName(host); s != nil {
+	if s := l.serviceByName(host); s != nil {
 		return s.Name, false
 	}
 	var best *facts.Workload

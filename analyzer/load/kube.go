@@ -193,7 +193,7 @@ func (l *loader) kubeServiceOf(w *facts.Workload) string {
 		return ""
 	}
 	for _, n := range []string{w.Name, w.Labels["app.kubernetes.io/name"], w.Labels["app"]} {
-		if s := l.repo.ServiceByName(n); n != "" && s != nil {
+		if s := l.serviceByName(n); n != "" && s != nil {
 			return s.Name
 		}
 	}

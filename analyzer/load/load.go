@@ -418,6 +418,15 @@ func (l *loader) serviceOf(p string) string {
 	return l.owner.ServiceOf(p)
 }
 
+// serviceByName returns the named service, or nil, through the index once
+// there is one.
+func (l *loader) serviceByName(name string) *facts.Service {
+	if l.owner == nil {
+		return l.repo.ServiceByName(name)
+	}
+	return l.owner.ServiceByName(name)
+}
+
 // contractOwner attributes a contract (an OpenAPI spec, a proto) to the
 // service owning its directory or, for a contract kept in a shared folder
 // (api/openapi/trainer.yml, api/protobuf/users.proto), to the service its
