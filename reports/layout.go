@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -68,30 +69,15 @@ func layout(s score.Score) Layout {
 	for _, n := range s.Graph.Nodes {
 		kindOf[n.ID] = n.Kind
 	}
-	adj := map[string]map[string]bool{}
-	link := func(a, b string) {
-		if adj[a] == nil {
-			adj[a] = map[string]bool{}
-		}
-		adj[a][b] = true
-	}
 	storeUsers := map[string][]string{}
+	rel := newCoupling()
 	for _, e := range s.Graph.Edges {
 		if kindOf[e.To] == score.NodeDatastore {
 			storeUsers[e.To] = append(storeUsers[e.To], e.From)
+			rel.uses(e.From, e.To)
 			continue
 		}
-		link(e.From, e.To)
-		link(e.To, e.From)
-	}
-	for _, users := range storeUsers {
-		for _, a := range users {
-			for _, b := range users {
-				if a != b {
-					link(a, b)
-				}
-			}
-		}
+		rel.link(e.From, e.To)
 	}
 	clusterOf := map[string]int{}
 	for i, c := range s.Clusters {
@@ -125,7 +111,7 @@ func layout(s score.Score) Layout {
 		return LayoutNode{ID: id, Label: labels[id], Short: shorten(short), Kind: kindOf[id], X: x, Y: y, Cluster: cluster}
 	}
 	for i, c := range s.Clusters {
-		ring := ringOrder(c.Services, adj)
+		ring := rel.ringOrder(c.Services)
 		k := len(ring)
 		radius := math.Max(minRing, float64(k*ringStep)/(2*math.Pi))
 		cx, cy := int(radius)+boxPadX, int(radius)+boxPadTop
@@ -203,39 +189,117 @@ func layout(s score.Score) Layout {
 	return out
 }
 
+// coupling is the relation that places services side by side on a ring:
+// two services are neighbours when an edge joins them or when they use one
+// datastore. The users of a datastore are kept as a list, not linked pair by
+// pair: a database shared by thousands of services would be millions of
+// pairs.
+type coupling struct {
+	id     map[string]int // node → index
+	names  []string
+	direct [][]int // per node: the nodes an edge joins it to (repeats possible)
+	stores [][]int // per node: the datastores it uses
+	users  [][]int // per datastore: its users (repeats possible)
+	stamp  []int   // scratch for neighbours
+	gen    int
+}
+
+func newCoupling() *coupling { return &coupling{id: map[string]int{}} }
+
+func (c *coupling) node(name string) int {
+	if i, ok := c.id[name]; ok {
+		return i
+	}
+	i := len(c.names)
+	c.id[name] = i
+	c.names = append(c.names, name)
+	c.direct, c.stores, c.users, c.stamp = append(c.direct, nil), append(c.stores, nil), append(c.users, nil), append(c.stamp, 0)
+	return i
+}
+
+func (c *coupling) link(a, b string) {
+	i, j := c.node(a), c.node(b)
+	c.direct[i] = append(c.direct[i], j)
+	c.direct[j] = append(c.direct[j], i)
+}
+
+func (c *coupling) uses(svc, store string) {
+	i, d := c.node(svc), c.node(store)
+	c.stores[i] = append(c.stores[i], d)
+	c.users[d] = append(c.users[d], i)
+}
+
+// neighbours calls fn once for each distinct neighbour of node i. A node
+// is its own neighbour only through an edge from itself to itself, never
+// through a datastore.
+func (c *coupling) neighbours(i int, fn func(int)) {
+	c.gen++
+	add := func(j int) {
+		if c.stamp[j] != c.gen {
+			c.stamp[j] = c.gen
+			fn(j)
+		}
+	}
+	for _, j := range c.direct[i] {
+		add(j)
+	}
+	for _, d := range c.stores[i] {
+		for _, j := range c.users[d] {
+			if j != i {
+				add(j)
+			}
+		}
+	}
+}
+
 // ringOrder orders a cluster's services around its ring so that coupled
 // services sit side by side: depth first from the most coupled service (ties
-// by name), neighbours by name, so that a chain of couplings runs along the
-// ring.
-func ringOrder(services []string, adj map[string]map[string]bool) []string {
-	in := map[string]bool{}
+// in the order given, by name), neighbours by name, so that a chain of
+// couplings runs along the ring.
+func (c *coupling) ringOrder(services []string) []string {
+	ids := make([]int, 0, len(services))
 	for _, s := range services {
-		in[s] = true
+		ids = append(ids, c.node(s))
 	}
-	starts := append([]string(nil), services...)
-	sort.SliceStable(starts, func(i, j int) bool { return len(adj[starts[i]]) > len(adj[starts[j]]) })
-	seen := map[string]bool{}
-	var order []string
-	var visit func(string)
-	visit = func(s string) {
-		seen[s] = true
-		order = append(order, s)
-		var next []string
-		for t := range adj[s] {
-			if in[t] {
-				next = append(next, t)
+	// rank orders the nodes by name; byRank maps back.
+	byRank := make([]int, len(c.names))
+	for i := range byRank {
+		byRank[i] = i
+	}
+	sort.Slice(byRank, func(a, b int) bool { return c.names[byRank[a]] < c.names[byRank[b]] })
+	rank := make([]int, len(c.names))
+	for r, i := range byRank {
+		rank[i] = r
+	}
+	in := make([]bool, len(c.names))
+	degree := make([]int, len(c.names))
+	for _, i := range ids {
+		in[i] = true
+		c.neighbours(i, func(int) { degree[i]++ })
+	}
+	sort.SliceStable(ids, func(a, b int) bool { return degree[ids[a]] > degree[ids[b]] })
+	seen := make([]bool, len(c.names))
+	order := make([]string, 0, len(ids))
+	var visit func(int)
+	visit = func(i int) {
+		seen[i] = true
+		order = append(order, c.names[i])
+		var next []int // ranks
+		c.neighbours(i, func(j int) {
+			if in[j] && !seen[j] {
+				next = append(next, rank[j])
+			}
+		})
+		slices.Sort(next)
+		for _, r := range next {
+			if j := byRank[r]; !seen[j] {
+				visit(j)
 			}
 		}
-		sort.Strings(next)
-		for _, t := range next {
-			if !seen[t] {
-				visit(t)
-			}
-		}
 	}
-	for _, s := range starts {
-		if !seen[s] {
-			visit(s)
+	for _, i := range ids {
+		if !seen[i] {
+			visit(i)
 		}
 	}
 	return order
