@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/parser"
 	"go/token"
@@ -181,7 +182,7 @@ func decodeAll(data []byte) (int, bool) {
 	for {
 		var node yaml.Node
 		switch err := dec.Decode(&node); {
-		case err == io.EOF:
+		case errors.Is(err, io.EOF):
 			return n, true
 		case err != nil:
 			return n, false
