@@ -49,6 +49,11 @@ type Options struct {
 	GoLoader string
 	// History steers the reading of git history (history.go).
 	History HistoryOptions
+
+	// openAPIAsWritten sends every spec down the usual path, kin-openapi
+	// reading each document as written: the tests compare the fast paths
+	// with it.
+	openAPIAsWritten bool
 }
 
 // ServiceDecl is a service declared in the config.

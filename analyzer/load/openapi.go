@@ -30,18 +30,20 @@ func (l *loader) parseOpenAPI(ctx context.Context) {
 	trees := map[string]*yaml.Node{}
 	for _, d := range l.docs {
 		// A spec's own tree is released once it is loaded; a $ref into
-		// another spec decodes that file again (refScan.load).
+		// another spec decodes that file again, once for all the specs
+		// that reference it (refFiles).
 		if d.index == 0 && d.kind != docOpenAPI {
 			trees[d.in.path] = d.root
 		}
 	}
+	files := l.newRefFiles(trees)
 	type loaded struct {
 		specs []*facts.OpenAPISpec
 		sups  []facts.Suppression
 		other []*yamlDoc // documents of l.specs that are not OpenAPI after all
 	}
 	load := func(d *yamlDoc, into *loaded) {
-		spec, sups := l.loadSpec(d, trees)
+		spec, sups := l.loadSpec(d, files)
 		d.root = nil
 		into.specs, into.sups = append(into.specs, spec), append(into.sups, sups...)
 	}
@@ -119,7 +121,7 @@ func (l *loader) mergeLateDocs() {
 // loadSpec reads one document: its x-decouple-ignore entries from the node
 // tree, then, when its $refs pass the pre-scan, the model kin-openapi builds,
 // with positions taken from the node tree.
-func (l *loader) loadSpec(d *yamlDoc, trees map[string]*yaml.Node) (*facts.OpenAPISpec, []facts.Suppression) {
+func (l *loader) loadSpec(d *yamlDoc, files *refFiles) (*facts.OpenAPISpec, []facts.Suppression) {
 	spec := &facts.OpenAPISpec{Path: d.in.path}
 	key, val := keyValue(d.root, "openapi")
 	v2 := false
@@ -141,12 +143,12 @@ func (l *loader) loadSpec(d *yamlDoc, trees map[string]*yaml.Node) (*facts.OpenA
 		return spec, sups
 	}
 
-	scan := l.scanRefs(d, trees)
+	scan := l.scanRefs(d, files)
 	if scan.failed {
 		return spec, sups
 	}
 	var doc *openapi3.T
-	if len(scan.overrides) == 0 {
+	if len(scan.overrides) == 0 && !l.opts.openAPIAsWritten {
 		// The fast paths: kin reads the document with its schemas emptied,
 		// a 3.x document as nodes, a 2.0 one as text. Any error sends it down
 		// the usual path, which words and places it.
@@ -159,7 +161,7 @@ func (l *loader) loadSpec(d *yamlDoc, trees map[string]*yaml.Node) (*facts.OpenA
 		}
 		if doc == nil {
 			if text, ok := kinText(d.root); ok {
-				if t, err := l.kinLoad(text, d.in.path, v2, scan); err == nil {
+				if t, err := l.kinLoadEmptied(text, d.in.path, v2, scan); err == nil {
 					doc = t
 				}
 			}
@@ -195,9 +197,32 @@ func (l *loader) loadSpec(d *yamlDoc, trees map[string]*yaml.Node) (*facts.OpenA
 // read through the confined reader only; validation is skipped (the rules
 // need paths, operations, parameters and media types, not conformance).
 func (l *loader) kinLoad(data []byte, file string, v2 bool, scan *refScan) (*openapi3.T, error) {
+	return l.kinLoadWith(data, file, v2, l.specReader(scan.overrides))
+}
+
+// kinLoadEmptied is kinLoad for the text kinText wrote: the files the
+// document references are read with their schemas left out too
+// (kinTextReferenced; a shared components file is then a fraction of its
+// size for kin to decode, for every spec that references it). A file that
+// cannot be written so is read as it is.
+func (l *loader) kinLoadEmptied(data []byte, file string, v2 bool, scan *refScan) (*openapi3.T, error) {
+	raw := l.specReader(nil)
+	return l.kinLoadWith(data, file, v2, func(kl *openapi3.Loader, u *url.URL) ([]byte, error) {
+		if p, err := confinedRef(u); err == nil {
+			if tree := scan.trees[p]; tree != nil {
+				if b, ok := scan.files.text(p, tree); ok {
+					return b, nil
+				}
+			}
+		}
+		return raw(kl, u)
+	})
+}
+
+func (l *loader) kinLoadWith(data []byte, file string, v2 bool, read openapi3.ReadFromURIFunc) (*openapi3.T, error) {
 	kl := openapi3.NewLoader()
 	kl.IsExternalRefsAllowed = true
-	kl.ReadFromURIFunc = l.specReader(scan.overrides)
+	kl.ReadFromURIFunc = read
 	loc := &url.URL{Path: file}
 	if !v2 {
 		return kl.LoadFromDataWithPath(data, loc)

@@ -21,14 +21,29 @@ import (
 // (anchors and aliases, merge keys, tags, complex keys) gets ok false, and
 // the caller loads the original bytes.
 func kinText(root *yaml.Node) (out []byte, ok bool) {
-	w := &blockWriter{buf: make([]byte, 0, 4096)}
+	return writeKinText(&blockWriter{buf: make([]byte, 0, 4096)}, root)
+}
+
+// kinTextReferenced is kinText for a file a spec references: its
+// components.schemas (3.x) or definitions (2.0) go whole, not entry by
+// entry. The spec reaches that file's schemas only through "schema" keys,
+// which kinText empties in every file; a $ref that does reach them some
+// other way fails to resolve, and the spec is loaded as written.
+func kinTextReferenced(root *yaml.Node) (out []byte, ok bool) {
+	return writeKinText(&blockWriter{buf: make([]byte, 0, 4096), dropSchemas: true}, root)
+}
+
+func writeKinText(w *blockWriter, root *yaml.Node) ([]byte, bool) {
 	if root.Kind != yaml.MappingNode || len(root.Content) == 0 || !w.mapping(root, 0, 0, "", false) {
 		return nil, false
 	}
 	return w.buf, true
 }
 
-type blockWriter struct{ buf []byte }
+type blockWriter struct {
+	buf         []byte
+	dropSchemas bool // kinTextReferenced
+}
 
 func (w *blockWriter) indent(n int) {
 	for range n {
@@ -55,7 +70,8 @@ func (w *blockWriter) mapping(n *yaml.Node, indent, depth int, parent string, in
 			return false
 		}
 		w.buf = append(w.buf, ':')
-		if k.Value == "schema" || depth == 2 && parent == "schemas" || depth == 1 && parent == "definitions" {
+		if k.Value == "schema" || depth == 2 && parent == "schemas" || depth == 1 && parent == "definitions" ||
+			w.dropSchemas && (depth == 1 && parent == "components" && k.Value == "schemas" || depth == 0 && k.Value == "definitions") {
 			if v.Anchor != "" || v.Kind == yaml.AliasNode {
 				return false
 			}

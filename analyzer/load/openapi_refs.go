@@ -7,6 +7,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -40,7 +41,7 @@ type refSite struct {
 // reported and pruned before kin-openapi sees the document.
 type refScan struct {
 	l         *loader
-	docs      map[string]*yaml.Node // decoded inputs, by path
+	files     *refFiles
 	trees     map[string]*yaml.Node // files of this spec, by path
 	sites     []*refSite
 	byFile    map[string][]*refSite
@@ -57,9 +58,9 @@ type refScan struct {
 }
 
 // scanRefs pre-scans the $refs of a spec document.
-func (l *loader) scanRefs(d *yamlDoc, docs map[string]*yaml.Node) *refScan {
+func (l *loader) scanRefs(d *yamlDoc, files *refFiles) *refScan {
 	s := &refScan{
-		l: l, docs: docs,
+		l: l, files: files,
 		trees:  map[string]*yaml.Node{d.in.path: d.root},
 		byFile: map[string][]*refSite{}, bad: map[*yaml.Node]bool{}, badFiles: map[string]bool{},
 		overrides: map[string][]byte{}, depthOf: map[string]int{}, under: map[*yaml.Node][]*refSite{},
@@ -135,7 +136,7 @@ func (s *refScan) target(site *refSite) string {
 		site.ok = true
 		return ""
 	}
-	tree, err := s.load(t)
+	tree, err := s.files.load(t)
 	if err != nil {
 		s.refuse(site, "$ref %q: %s", v, err)
 		return ""
@@ -144,17 +145,59 @@ func (s *refScan) target(site *refSite) string {
 	return t
 }
 
+// refFiles are the files the specs of a load reference: the decoded
+// inputs, and the other files once a spec's scan has decoded them, shared
+// by every spec that references them (a components file used by hundreds
+// of specs is decoded once, not once per spec). The trees are read, never
+// changed. Safe for concurrent use.
+type refFiles struct {
+	l    *loader
+	docs map[string]*yaml.Node // decoded inputs, by path; read only
+
+	mu    sync.Mutex
+	trees map[string]refTree // the others, decoded on first use
+	texts map[string][]byte  // kinTextReferenced of a file; nil when refused
+}
+
+type refTree struct {
+	n   *yaml.Node
+	err error
+}
+
+func (l *loader) newRefFiles(docs map[string]*yaml.Node) *refFiles {
+	return &refFiles{l: l, docs: docs, trees: map[string]refTree{}, texts: map[string][]byte{}}
+}
+
 // load returns the node tree of a referenced repository file: the decoded
 // input when there is one, else the file read through the confined root.
-func (s *refScan) load(p string) (*yaml.Node, error) {
-	if n := s.docs[p]; n != nil {
+func (f *refFiles) load(p string) (*yaml.Node, error) {
+	if n := f.docs[p]; n != nil {
 		return n, nil
 	}
+	f.mu.Lock()
+	t, ok := f.trees[p]
+	f.mu.Unlock()
+	if ok {
+		return t.n, t.err
+	}
+	// Two specs may decode one file at once; they get equal trees.
+	t.n, t.err = f.decode(p)
+	f.mu.Lock()
+	if first, ok := f.trees[p]; ok {
+		t = first
+	} else {
+		f.trees[p] = t
+	}
+	f.mu.Unlock()
+	return t.n, t.err
+}
+
+func (f *refFiles) decode(p string) (*yaml.Node, error) {
 	var data []byte
-	if in := s.l.specInput(p); in != nil {
+	if in := f.l.specInput(p); in != nil {
 		data = in.data
 	} else {
-		b, err := readConfined(s.l.root, p, s.l.maxSize())
+		b, err := readConfined(f.l.root, p, f.l.maxSize())
 		if err != nil {
 			return nil, fmt.Errorf("%s cannot be read: %s", p, errText(err))
 		}
@@ -168,6 +211,25 @@ func (s *refScan) load(p string) (*yaml.Node, error) {
 		return n.Content[0], nil
 	}
 	return &n, nil
+}
+
+// text returns kinTextReferenced of a referenced file's tree, written once
+// per file; ok is false when it is refused.
+func (f *refFiles) text(p string, tree *yaml.Node) ([]byte, bool) {
+	f.mu.Lock()
+	b, ok := f.texts[p]
+	f.mu.Unlock()
+	if !ok {
+		b, _ = kinTextReferenced(tree)
+		f.mu.Lock()
+		if first, seen := f.texts[p]; seen {
+			b = first
+		} else {
+			f.texts[p] = b
+		}
+		f.mu.Unlock()
+	}
+	return b, b != nil
 }
 
 func (s *refScan) refuse(site *refSite, format string, args ...any) {
