@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/decouplehq/decouple/analyzer"
 )
@@ -17,21 +18,33 @@ func scrub(s string) string {
 
 // withRelated is a finding's message with the other side of the coupling
 // appended, for the formats that show a single location (GitHub renders
-// neither SARIF related locations nor several annotation positions).
+// neither SARIF related locations nor several annotation positions). A
+// finding that spans many services (one database shared by hundreds) names
+// its first maxFlatRelated locations and counts the others: the JSON and
+// SARIF reports list them all.
 func withRelated(f analyzer.Finding) string {
-	msg := f.Message
-	for _, rel := range f.Related {
+	var b strings.Builder
+	b.WriteString(f.Message)
+	for i, rel := range f.Related {
+		if i == maxFlatRelated {
+			fmt.Fprintf(&b, "; and %d more related locations (the JSON and SARIF reports list them all)", len(f.Related)-i)
+			break
+		}
 		what := rel.Message
 		if what == "" && rel.Service != "" {
 			what = "service " + rel.Service
 		}
-		msg += "; see also " + location(rel.Pos.File, rel.Pos.Line, 0)
+		b.WriteString("; see also ")
+		b.WriteString(location(rel.Pos.File, rel.Pos.Line, 0))
 		if what != "" {
-			msg += " (" + what + ")"
+			b.WriteString(" (" + what + ")")
 		}
 	}
-	return scrub(msg)
+	return scrub(b.String())
 }
+
+// maxFlatRelated is how many related locations withRelated writes out.
+const maxFlatRelated = 20
 
 // ruleLabel is "ID name", the title of an annotation or a test class.
 func ruleLabel(f analyzer.Finding) string {

@@ -112,19 +112,28 @@ func junitRuleSuite(r *Report, id, name string, failed map[string]string) junitS
 	for _, svc := range r.Services {
 		names = append(names, svc.Name)
 	}
-	byService := map[string][]analyzer.Finding{}
+	known := make(map[string]bool, len(names))
+	for _, n := range names {
+		known[n] = true
+	}
+	// Each finding is written once, then listed under every service it
+	// names.
+	byService := map[string][]junitLine{}
 	for _, f := range r.Findings {
 		if f.RuleID != id {
 			continue
 		}
+		line := junitLine{severity: f.Severity,
+			text: fmt.Sprintf("%s: %s: %s (%s)", location(f.Pos.File, f.Pos.Line, f.Pos.Col), f.Severity, withRelated(f), ruleLabel(f))}
 		if len(f.Services) == 0 {
-			byService[junitNoService] = append(byService[junitNoService], f)
+			byService[junitNoService] = append(byService[junitNoService], line)
 		}
 		for _, svc := range f.Services {
-			if !containsString(names, svc) { // named by a finding, not discovered
+			if !known[svc] { // named by a finding, not discovered
+				known[svc] = true
 				names = append(names, svc)
 			}
-			byService[svc] = append(byService[svc], f)
+			byService[svc] = append(byService[svc], line)
 		}
 	}
 	if len(byService[junitNoService]) > 0 {
@@ -137,14 +146,13 @@ func junitRuleSuite(r *Report, id, name string, failed map[string]string) junitS
 		c := junitCase{Name: scrub(svc), Classname: "decouple." + id}
 		var fails, infos []string
 		worst := analyzer.Severity(0)
-		for _, f := range byService[svc] {
-			line := fmt.Sprintf("%s: %s: %s (%s)", location(f.Pos.File, f.Pos.Line, f.Pos.Col), f.Severity, withRelated(f), ruleLabel(f))
-			if f.Severity <= analyzer.Info {
-				infos = append(infos, line)
+		for _, line := range byService[svc] {
+			if line.severity <= analyzer.Info {
+				infos = append(infos, line.text)
 				continue
 			}
-			fails = append(fails, line)
-			worst = max(worst, f.Severity)
+			fails = append(fails, line.text)
+			worst = max(worst, line.severity)
 		}
 		if len(fails) > 0 {
 			c.Failure = &junitProblem{Message: fmt.Sprintf("%d %s", len(fails), pluralWord(len(fails), "finding")),
@@ -162,11 +170,8 @@ func junitRuleSuite(r *Report, id, name string, failed map[string]string) junitS
 	return s
 }
 
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// junitLine is a finding as a testcase lists it.
+type junitLine struct {
+	severity analyzer.Severity
+	text     string
 }
