@@ -37,7 +37,7 @@ func runServiceCycle(pass *analyzer.Pass) error {
 		pass.Report(analyzer.Finding{
 			Pos: first.Evidence, Service: cycle[0], Services: comp, Related: rel,
 			Message: fmt.Sprintf("services %s depend on each other in a cycle: %s; none of them can be built, tested or released without the others",
-				strings.Join(comp, ", "), strings.Join(steps, ", ")),
+				analyzer.ListNames(comp), analyzer.ListNames(steps)),
 			Entity: "cycle:" + strings.Join(comp, ","),
 		})
 	}

@@ -60,7 +60,7 @@ func runSharedDomainModel(pass *analyzer.Pass) error {
 			Pos:     at,
 			Related: rel,
 			Message: fmt.Sprintf("shared package %q %s and is used by services %s; a change to it ships all of them together — give each service its own model and exchange data through APIs",
-				p.Dir, what, strings.Join(svcs, ", ")),
+				p.Dir, what, analyzer.ListNames(svcs)),
 			Entity: "shared-model:" + p.Dir,
 		})
 	}

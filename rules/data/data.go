@@ -49,8 +49,12 @@ func usableNodes(refs []*facts.DatastoreRef) map[string]*facts.DatastoreRef {
 	return out
 }
 
-// serviceList renders "a", "a and b", "a, b and c".
+// serviceList renders "a", "a and b", "a, b and c"; past
+// analyzer.MessageNames names, the first of them and how many more.
 func serviceList(names []string) string {
+	if len(names) > analyzer.MessageNames {
+		names = append(names[:analyzer.MessageNames:analyzer.MessageNames], fmt.Sprintf("%d more", len(names)-analyzer.MessageNames))
+	}
 	switch len(names) {
 	case 0:
 		return ""

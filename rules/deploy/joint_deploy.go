@@ -57,7 +57,7 @@ func runJointDeploy(pass *analyzer.Pass) error {
 		pass.Report(analyzer.Finding{
 			Pos: j.Pos, Services: worst, Related: rel,
 			Message: fmt.Sprintf("%s %q %s %d services in one run: %s (%s)", jobWord(j), j.Name, verbWords[j.Verb],
-				len(worst), strings.Join(worst, ", "), strings.Join(tools, ", ")),
+				len(worst), analyzer.ListNames(worst), strings.Join(tools, ", ")),
 			Entity: "joint:" + j.File + "\x00" + j.Name,
 		})
 	}
@@ -98,11 +98,11 @@ func reportDeployOrder(pass *analyzer.Pass, jobs []*facts.CIJob) {
 					continue
 				}
 				reported[dep.Name] = true
-				rel := []analyzer.Related{{Pos: dep.Pos, Service: theirs[0], Message: fmt.Sprintf("%q deploys %s", dep.Name, strings.Join(theirs, ", "))}}
+				rel := []analyzer.Related{{Pos: dep.Pos, Service: theirs[0], Message: fmt.Sprintf("%q deploys %s", dep.Name, analyzer.ListNames(theirs))}}
 				pass.Report(analyzer.Finding{
 					Pos: n.Pos, Services: append(append([]string(nil), mine...), theirs...), Related: rel,
 					Message: fmt.Sprintf("%s %q deploys %s only after %q has deployed %s (needs %s)", jobWord(j), j.Name,
-						strings.Join(mine, ", "), dep.Name, strings.Join(theirs, ", "), n.Job),
+						analyzer.ListNames(mine), dep.Name, analyzer.ListNames(theirs), n.Job),
 					Entity: "order:" + j.File + "\x00" + j.Name + "\x00" + dep.Name,
 				})
 			}

@@ -41,7 +41,7 @@ func runSharedGoModule(pass *analyzer.Pass) error {
 	pass.Report(analyzer.Finding{
 		Pos: owner.Pos, Services: svcs,
 		Message: fmt.Sprintf("all %d services are built from the one Go module %s (%s): %s; they share one dependency graph",
-			len(svcs), owner.Path, owner.File, strings.Join(svcs, ", ")),
+			len(svcs), owner.Path, owner.File, analyzer.ListNames(svcs)),
 		Entity: "module:" + owner.File,
 	})
 	return nil

@@ -62,7 +62,7 @@ func runSharedReleaseVersion(pass *analyzer.Pass) error {
 		pass.Report(analyzer.Finding{
 			Pos: tags[0].Pos, Service: tags[0].Service, Services: svcs, Related: rel,
 			Message: fmt.Sprintf("%d of %d services take their image tag from one version, %s: %s",
-				len(svcs), len(imaged), describe(tags[0]), strings.Join(svcs, ", ")),
+				len(svcs), len(imaged), describe(tags[0]), analyzer.ListNames(svcs)),
 			Entity: "version:" + k,
 		})
 	}

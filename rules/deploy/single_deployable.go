@@ -49,7 +49,7 @@ func runSingleDeployable(pass *analyzer.Pass) error {
 		pass.Report(analyzer.Finding{
 			Pos: b.Pos, Services: svcs, Related: rel,
 			Message: fmt.Sprintf("%s %s runs %d services%s: %s (%s)", bundleWords[b.Kind], b.File, len(svcs), under,
-				strings.Join(svcs, ", "), strings.Join(evidence, "; ")),
+				analyzer.ListNames(svcs), strings.Join(evidence, "; ")),
 			Entity: "bundle:" + b.File,
 		})
 	}
@@ -64,7 +64,7 @@ func runSingleDeployable(pass *analyzer.Pass) error {
 		pass.Report(analyzer.Finding{
 			Pos: root.Pos, Services: root.Services, Related: rel,
 			Message: fmt.Sprintf("main package %s wires %d services into one binary: %s", root.Package,
-				len(root.Services), strings.Join(root.Services, ", ")),
+				len(root.Services), analyzer.ListNames(root.Services)),
 			Entity: "main:" + root.Package,
 		})
 	}

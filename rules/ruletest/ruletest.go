@@ -152,7 +152,11 @@ func collectWants(t *testing.T, ar *txtar.Archive) []*Want {
 			if err != nil {
 				t.Fatalf("%s:%d: bad want %s: %v", file, line, q, err)
 			}
-			wants = append(wants, &Want{File: file, Line: line, Re: regexp.MustCompile(s)})
+			re, err := regexp.Compile(s)
+			if err != nil {
+				t.Fatalf("%s:%d: bad want %s: %v", file, line, q, err)
+			}
+			wants = append(wants, &Want{File: file, Line: line, Re: re})
 		}
 	}
 	for _, line := range strings.Split(string(ar.Comment), "\n") {
