@@ -238,7 +238,7 @@ func Compute(result *analyzer.Result, repo *facts.Repo) Score {
 	g := buildGraph(services, counted)
 	s := Score{Services: n, Graph: g.graph()}
 	s.Clusters = clusters(services, counted, s.Graph)
-	s.Notes = notes(findings, n)
+	s.Notes = notes(findings, n, repo)
 
 	byDim := map[string][]analyzer.Finding{}
 	for _, f := range counted {
@@ -333,7 +333,7 @@ func named(fs []analyzer.Finding, minServices int) map[string]bool {
 	return set
 }
 
-func notes(all []analyzer.Finding, n int) []string {
+func notes(all []analyzer.Finding, n int, repo *facts.Repo) []string {
 	var out []string
 	switch n {
 	case 0:
@@ -355,6 +355,10 @@ func notes(all []analyzer.Finding, n int) []string {
 	}
 	if info > 0 {
 		out = append(out, fmt.Sprintf("%s at info severity %s shown but not scored", plural(info, "finding"), isAre(info)))
+	}
+	if repo != nil && repo.UnresolvedGoRoutes > 0 {
+		out = append(out, fmt.Sprintf("%d of the %s registered in Go code could not be worked out statically (a path built at run time, or beyond what decouple follows); the API checks do not see them",
+			repo.UnresolvedGoRoutes, plural(len(repo.GoRoutes), "HTTP route")))
 	}
 	return out
 }

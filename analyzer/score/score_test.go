@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -237,5 +238,22 @@ func TestSyntheticIsDeterministic(t *testing.T) {
 	b, r2 := scoretest.Synthetic(200, 1)
 	if !reflect.DeepEqual(score.Compute(a, r1), score.Compute(b, r2)) {
 		t.Error("the synthetic system differs between two builds")
+	}
+}
+
+func TestUnresolvedRoutesNote(t *testing.T) {
+	repo := scoretest.Repo("a", "b")
+	repo.GoRoutes = []*facts.GoRoute{{Resolved: true}, {}, {}}
+	repo.UnresolvedGoRoutes = 2
+	s := score.Compute(nil, repo)
+	want := "2 of the 3 HTTP routes registered in Go code could not be worked out statically (a path built at run time, or beyond what decouple follows); the API checks do not see them"
+	if !slices.Contains(s.Notes, want) {
+		t.Errorf("notes %q, want %q among them", s.Notes, want)
+	}
+	repo.UnresolvedGoRoutes = 0
+	for _, n := range score.Compute(nil, repo).Notes {
+		if strings.Contains(n, "HTTP route") {
+			t.Errorf("a note on routes when every route resolved: %q", n)
+		}
 	}
 }
