@@ -204,13 +204,14 @@ func (l *loader) kinLoad(data []byte, file string, v2 bool, scan *refScan) (*ope
 // document references are read with their schemas left out too
 // (kinTextReferenced; a shared components file is then a fraction of its
 // size for kin to decode, for every spec that references it). A file that
-// cannot be written so is read as it is.
+// cannot be written so is read as it is. (kin never reads the document's
+// own file: a $ref naming it resolves in the document it is loading.)
 func (l *loader) kinLoadEmptied(data []byte, file string, v2 bool, scan *refScan) (*openapi3.T, error) {
 	raw := l.specReader(nil)
 	return l.kinLoadWith(data, file, v2, func(kl *openapi3.Loader, u *url.URL) ([]byte, error) {
 		if p, err := confinedRef(u); err == nil {
 			if tree := scan.trees[p]; tree != nil {
-				if b, ok := scan.files.text(p, tree); ok {
+				if b, ok := scan.files.text(tree); ok {
 					return b, nil
 				}
 			}

@@ -99,6 +99,21 @@ paths:
         "200": {description: ok, schema: {$ref: "../../api/defs.yaml#/definitions/Thing"}}
 `,
 		},
+		"a spec in the second document of its file, naming its own file": {
+			"services/f/api.yaml": `kind: Notes
+---
+openapi: 3.0.3
+info: {title: f, version: "1"}
+paths:
+  /v1/a:
+    get:
+      parameters: [{$ref: "api.yaml#/components/parameters/P"}]
+      responses: {"200": {description: ok}}
+components:
+  parameters:
+    P: {name: p, in: query}
+`,
+		},
 		"a referenced file that is not YAML": {
 			"api/broken.yaml": "a: [\n",
 			"services/e/openapi.yaml": `openapi: 3.0.3

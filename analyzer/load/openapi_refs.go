@@ -155,8 +155,8 @@ type refFiles struct {
 	docs map[string]*yaml.Node // decoded inputs, by path; read only
 
 	mu    sync.Mutex
-	trees map[string]refTree // the others, decoded on first use
-	texts map[string][]byte  // kinTextReferenced of a file; nil when refused
+	trees map[string]refTree    // the others, decoded on first use
+	texts map[*yaml.Node][]byte // kinTextReferenced of a tree; nil when refused
 }
 
 type refTree struct {
@@ -165,7 +165,7 @@ type refTree struct {
 }
 
 func (l *loader) newRefFiles(docs map[string]*yaml.Node) *refFiles {
-	return &refFiles{l: l, docs: docs, trees: map[string]refTree{}, texts: map[string][]byte{}}
+	return &refFiles{l: l, docs: docs, trees: map[string]refTree{}, texts: map[*yaml.Node][]byte{}}
 }
 
 // load returns the node tree of a referenced repository file: the decoded
@@ -214,18 +214,18 @@ func (f *refFiles) decode(p string) (*yaml.Node, error) {
 }
 
 // text returns kinTextReferenced of a referenced file's tree, written once
-// per file; ok is false when it is refused.
-func (f *refFiles) text(p string, tree *yaml.Node) ([]byte, bool) {
+// per tree; ok is false when it is refused.
+func (f *refFiles) text(tree *yaml.Node) ([]byte, bool) {
 	f.mu.Lock()
-	b, ok := f.texts[p]
+	b, ok := f.texts[tree]
 	f.mu.Unlock()
 	if !ok {
 		b, _ = kinTextReferenced(tree)
 		f.mu.Lock()
-		if first, seen := f.texts[p]; seen {
+		if first, seen := f.texts[tree]; seen {
 			b = first
 		} else {
-			f.texts[p] = b
+			f.texts[tree] = b
 		}
 		f.mu.Unlock()
 	}
