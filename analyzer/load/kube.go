@@ -31,6 +31,10 @@ type kubeConfig struct {
 	name      string
 	namespace string
 	values    map[string]string
+	// keys are the keys of values, sorted, and from "<kind>:<name>": made
+	// once, for every workload that reads the whole config (envFrom).
+	keys []string
+	from string
 }
 
 // kubeObject is one manifest object: a document, or one item of a List.
@@ -111,6 +115,7 @@ func (l *loader) kubeConfigOf(o kubeObject) *kubeConfig {
 	for _, kv := range pairs(get(o.node, "stringData")) {
 		c.values[kv[0].Value] = scalar(kv[1])
 	}
+	c.keys, c.from = slices.Sorted(maps.Keys(c.values)), c.kind+":"+c.name
 	return c
 }
 
@@ -212,31 +217,48 @@ var dependentVar = regexp.MustCompile(`\$\(([A-Za-z_][A-Za-z0-9_.\-]*)\)`)
 // kubeEnv resolves one container's environment: envFrom first, then env,
 // with $(VAR) references expanded as the kubelet does.
 func (l *loader) kubeEnv(d *yamlDoc, c *yaml.Node, ns string, configs map[string][]*kubeConfig) []envValue {
-	vals := map[string]envValue{}
-	var order []string
-	set := func(v envValue) {
-		if _, ok := vals[v.name]; !ok {
-			order = append(order, v.name)
-		}
-		vals[v.name] = v
-	}
+	env := items(get(c, "env"))
+	var froms []*kubeConfig
+	var fromAt []*yaml.Node
 	for _, ef := range items(get(c, "envFrom")) {
-		prefix := scalar(get(ef, "prefix"))
 		for _, kind := range []string{"configMapRef", "secretRef"} {
-			ref := get(ef, kind)
-			if ref == nil {
-				continue
-			}
-			cfg := findConfig(configs, strings.ToLower(strings.TrimSuffix(kind, "Ref")), scalar(get(ref, "name")), ns)
-			if cfg == nil {
-				continue
-			}
-			for _, k := range slices.Sorted(maps.Keys(cfg.values)) {
-				set(envValue{name: prefix + k, value: cfg.values[k], from: cfg.kind + ":" + cfg.name, pos: at(d, ef)})
+			if ref := get(ef, kind); ref != nil {
+				if cfg := findConfig(configs, strings.ToLower(strings.TrimSuffix(kind, "Ref")), scalar(get(ref, "name")), ns); cfg != nil {
+					froms, fromAt = append(froms, cfg), append(fromAt, ef)
+				}
 			}
 		}
 	}
-	for _, e := range items(get(c, "env")) {
+	n := len(env)
+	for _, cfg := range froms {
+		n += len(cfg.keys)
+	}
+	// The values in out, each name once, where index says: a later value of
+	// a name replaces the earlier in place.
+	index, out := make(map[string]int, n), make([]envValue, 0, n)
+	set := func(v envValue) {
+		if i, ok := index[v.name]; ok {
+			out[i] = v
+			return
+		}
+		index[v.name] = len(out)
+		out = append(out, v)
+	}
+	for i, cfg := range froms {
+		ef := fromAt[i]
+		prefix, pos := scalar(get(ef, "prefix")), at(d, ef)
+		for _, k := range cfg.keys {
+			set(envValue{name: prefix + k, value: cfg.values[k], from: cfg.from, pos: pos})
+		}
+	}
+	vals := func(name string) (envValue, bool) {
+		i, ok := index[name]
+		if !ok {
+			return envValue{}, false
+		}
+		return out[i], true
+	}
+	for _, e := range env {
 		nameNode := get(e, "name")
 		v := envValue{name: scalar(nameNode), pos: at(d, nameNode), from: "literal"}
 		if v.name == "" {
@@ -244,7 +266,7 @@ func (l *loader) kubeEnv(d *yamlDoc, c *yaml.Node, ns string, configs map[string
 		}
 		if val := get(e, "value"); val != nil {
 			v.value = dependentVar.ReplaceAllStringFunc(scalar(val), func(m string) string {
-				if prev, ok := vals[m[2:len(m)-1]]; ok {
+				if prev, ok := vals(m[2 : len(m)-1]); ok {
 					return prev.value
 				}
 				return m
@@ -266,10 +288,6 @@ func (l *loader) kubeEnv(d *yamlDoc, c *yaml.Node, ns string, configs map[string
 			}
 		}
 		set(v)
-	}
-	out := make([]envValue, 0, len(order))
-	for _, name := range order {
-		out = append(out, vals[name])
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out
