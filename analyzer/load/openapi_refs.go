@@ -174,22 +174,31 @@ func (f *refFiles) load(p string) (*yaml.Node, error) {
 	if n := f.docs[p]; n != nil {
 		return n, nil
 	}
-	f.mu.Lock()
-	t, ok := f.trees[p]
-	f.mu.Unlock()
-	if ok {
-		return t.n, t.err
-	}
-	// Two specs may decode one file at once; they get equal trees.
-	t.n, t.err = f.decode(p)
-	f.mu.Lock()
-	if first, ok := f.trees[p]; ok {
-		t = first
-	} else {
-		f.trees[p] = t
-	}
-	f.mu.Unlock()
+	t := once(&f.mu, f.trees, p, func() refTree {
+		n, err := f.decode(p)
+		return refTree{n, err}
+	})
 	return t.n, t.err
+}
+
+// once returns m[k], made by mk and stored on first use. mk runs outside
+// the lock: two callers may make one value at once, and both get the first
+// stored (the values made for one key are equal).
+func once[K comparable, V any](mu *sync.Mutex, m map[K]V, k K, mk func() V) V {
+	mu.Lock()
+	v, ok := m[k]
+	mu.Unlock()
+	if ok {
+		return v
+	}
+	v = mk()
+	mu.Lock()
+	defer mu.Unlock()
+	if first, ok := m[k]; ok {
+		return first
+	}
+	m[k] = v
+	return v
 }
 
 func (f *refFiles) decode(p string) (*yaml.Node, error) {
@@ -216,19 +225,10 @@ func (f *refFiles) decode(p string) (*yaml.Node, error) {
 // text returns kinTextReferenced of a referenced file's tree, written once
 // per tree; ok is false when it is refused.
 func (f *refFiles) text(tree *yaml.Node) ([]byte, bool) {
-	f.mu.Lock()
-	b, ok := f.texts[tree]
-	f.mu.Unlock()
-	if !ok {
-		b, _ = kinTextReferenced(tree)
-		f.mu.Lock()
-		if first, seen := f.texts[tree]; seen {
-			b = first
-		} else {
-			f.texts[tree] = b
-		}
-		f.mu.Unlock()
-	}
+	b := once(&f.mu, f.texts, tree, func() []byte {
+		b, _ := kinTextReferenced(tree)
+		return b
+	})
 	return b, b != nil
 }
 
