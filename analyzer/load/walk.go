@@ -76,6 +76,20 @@ func kindOf(name string) string {
 	return ""
 }
 
+// jsoncFile reports whether a .json file is one of the settings files that
+// their tools read as JSON with comments (TypeScript's tsconfig, VS Code's
+// settings, dev containers, ESLint): decouple needs nothing in them, and
+// reading them as JSON would report every comment as an error.
+func jsoncFile(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	switch {
+	case strings.HasPrefix(base, "tsconfig") || strings.HasPrefix(base, "jsconfig"),
+		base == "devcontainer.json" || base == ".devcontainer.json" || base == ".eslintrc.json":
+		return true
+	}
+	return strings.HasPrefix(p, ".vscode/") || strings.Contains(p, "/.vscode/")
+}
+
 type walker struct {
 	root     *os.Root
 	opts     *Options
@@ -229,6 +243,10 @@ func (w *walker) file(p string, e fs.DirEntry, frames []ignoreFrame) {
 	kind := kindOf(p)
 	if kind == "" {
 		w.skip(p, "not an input decouple reads")
+		return
+	}
+	if kind == kindJSON && jsoncFile(p) {
+		w.skip(p, "JSON with comments (compiler or editor settings), not an input decouple reads")
 		return
 	}
 	info, err := e.Info()

@@ -39,6 +39,8 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 	writeFile(t, dir, "services/a/blob.proto", "syntax\x00binary")
 	writeFile(t, dir, "big.yaml", strings.Repeat("a: b\n", 100))
 	writeFile(t, dir, ".git/config", "[core]\n")
+	writeFile(t, dir, "web/tsconfig.app.json", "/* see https://angular.io/config/tsconfig */\n{\n  \"a\": 1, // trailing\n}\n")
+	writeFile(t, dir, ".vscode/settings.json", "{\n  // editor settings\n}\n")
 	if err := os.Symlink(filepath.Join(outside, "secret.proto"), filepath.Join(dir, "services/a/escape.proto")); err != nil {
 		t.Fatal(err)
 	}
@@ -71,6 +73,8 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 		"services/a/openapi.yaml": "not a regular file",
 		"services/a/README.md":    "not an input decouple reads",
 		".gitignore":              "not an input decouple reads",
+		"web/tsconfig.app.json":   "JSON with comments (compiler or editor settings), not an input decouple reads",
+		".vscode/settings.json":   "JSON with comments (compiler or editor settings), not an input decouple reads",
 	} {
 		if reasons[file] != want {
 			t.Errorf("%s: skipped as %q, want %q", file, reasons[file], want)
@@ -78,6 +82,9 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 	}
 	if len(repo.Files) != 1 || repo.Files[0].Path != "services/a/a.proto" || repo.Files[0].Service != "a" {
 		t.Errorf("analysed files: %+v", repo.Files)
+	}
+	if len(repo.Problems) != 0 {
+		t.Errorf("problems: %+v", repo.Problems)
 	}
 	if repo.FilesSeen != len(repo.Files)+len(repo.Skipped) {
 		t.Errorf("files_seen %d != %d analysed + %d skipped", repo.FilesSeen, len(repo.Files), len(repo.Skipped))
