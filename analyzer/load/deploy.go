@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -20,13 +19,12 @@ import (
 // and release-version sources.
 func (l *loader) parseDeploy(ctx context.Context) {
 	defer l.stats.parser("deploy", time.Now())
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		l.guard(".git", func() { l.readHistory(ctx) })
+	defer func() {
+		if l.history == nil { // a load of one kind of fact, in tests
+			l.history = l.startHistory(ctx)
+		}
+		l.endHistory(l.history)
 	}()
-	defer wg.Wait()
 	defer func() {
 		if p := recover(); p != nil {
 			l.problem(".", 0, 0, "reading deploy facts crashed: %v", p)

@@ -121,17 +121,67 @@ func gitCommand(ctx context.Context, git, root string, args ...string) *exec.Cmd
 // a directory that is not a work tree's top, a shallow clone or a git error
 // become the history's state.
 func (l *loader) readHistory(ctx context.Context) {
-	defer l.stats.parser("history", time.Now())
+	l.endHistory(l.startHistory(ctx))
+}
+
+// historyRun is one reading of the history in the background. git log and
+// the stream parser need nothing but the work tree, so the load starts them
+// before it walks the tree; only the attribution of the paths to services
+// waits for the services (endHistory).
+type historyRun struct {
+	done          chan struct{}
+	state, detail string
+	hr            *historyReader // the commits, when state is HistoryAnalysed
+	crash         any            // a panic of the reading
+	took          time.Duration  // the background part
+}
+
+// startHistory starts reading the history; endHistory waits for it.
+func (l *loader) startHistory(ctx context.Context) *historyRun {
+	run := &historyRun{done: make(chan struct{})}
+	go func() {
+		defer close(run.done)
+		start := time.Now()
+		defer func() {
+			run.took = time.Since(start)
+			if p := recover(); p != nil {
+				run.crash = p
+			}
+		}()
+		run.state, run.detail, run.hr = l.logHistory(ctx)
+	}()
+	return run
+}
+
+// endHistory waits for the reading run, then attributes its commits to the
+// services and fills repo.History.
+func (l *loader) endHistory(run *historyRun) {
+	<-run.done
+	start := time.Now()
+	defer func() { l.stats.parser("history", start.Add(-run.took)) }()
 	o := l.opts.History.WithDefaults()
 	h := &l.repo.History
 	h.MaxCommits, h.Logical = o.MaxCommits, o.Logical
-	if o.Disabled {
-		h.State, h.Detail = facts.HistoryDisabled, "history reading is turned off"
+	if run.crash != nil {
+		l.problem(".git", 0, 0, "parser crashed on this file: %v", run.crash)
 		return
 	}
+	h.State, h.Detail = run.state, run.detail
+	if run.hr != nil {
+		l.guard(".git", run.hr.finish)
+	}
+}
+
+// logHistory checks that the root is a work tree's top with its full
+// history, then reads git log. It returns the history's state and, when the
+// log was read, its reader.
+func (l *loader) logHistory(ctx context.Context) (state, detail string, hr *historyReader) {
+	o := l.opts.History.WithDefaults()
+	if o.Disabled {
+		return facts.HistoryDisabled, "history reading is turned off", nil
+	}
 	if _, err := l.root.Lstat(".git"); err != nil {
-		h.State, h.Detail = facts.HistoryNotRepo, "the analysed directory is not the top of a git work tree"
-		return
+		return facts.HistoryNotRepo, "the analysed directory is not the top of a git work tree", nil
 	}
 	git := o.Git
 	if git == "" {
@@ -139,30 +189,25 @@ func (l *loader) readHistory(ctx context.Context) {
 	}
 	git, err := exec.LookPath(git)
 	if err != nil {
-		h.State, h.Detail = facts.HistoryNoGit, "the git command is not installed"
-		return
+		return facts.HistoryNoGit, "the git command is not installed", nil
 	}
 	root := l.repo.Root
 	out, err := gitCommand(ctx, git, root, "rev-parse", "--is-shallow-repository", "--show-toplevel").Output()
 	if err != nil {
-		h.State, h.Detail = facts.HistoryNotRepo, "git does not see a work tree here: "+gitError(err)
-		return
+		return facts.HistoryNotRepo, "git does not see a work tree here: " + gitError(err), nil
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if len(lines) < 2 || !sameDir(lines[1], root) {
-		h.State, h.Detail = facts.HistoryNotRepo, "the analysed directory is not the top of a git work tree"
-		return
+		return facts.HistoryNotRepo, "the analysed directory is not the top of a git work tree", nil
 	}
 	if lines[0] == "true" {
-		h.State, h.Detail = facts.HistoryShallow, "the clone is shallow (fetch the full history, e.g. actions/checkout with fetch-depth: 0)"
-		return
+		return facts.HistoryShallow, "the clone is shallow (fetch the full history, e.g. actions/checkout with fetch-depth: 0)", nil
 	}
-	if err := l.gitLog(ctx, git, o); err != nil {
-		h.State, h.Detail = facts.HistoryFailed, err.Error()
-		h.Commits, h.Changes = nil, nil
-		return
+	hr, err = l.gitLog(ctx, git, o)
+	if err != nil {
+		return facts.HistoryFailed, err.Error(), nil
 	}
-	h.State = facts.HistoryAnalysed
+	return facts.HistoryAnalysed, "", hr
 }
 
 func sameDir(a, b string) bool {
@@ -191,7 +236,8 @@ type rawCommit struct {
 	at                    time.Time
 	committed             int64
 	name                  string
-	services              []string // services of the paths touched (renames resolved)
+	dirs                  []string // directories of the paths touched (renames resolved)
+	services              []string // their services, once attributed
 	files                 int
 	nonDeps               bool // a path other than a dependency manifest was touched
 }
@@ -217,20 +263,35 @@ func isBot(name, email string) bool {
 	return false
 }
 
-// touch attributes one changed path to its service.
+// touch records one changed path's directory; attribute gives it its
+// service once the services are known. git lists a commit's paths sorted,
+// so one directory's files are adjacent and recorded once.
 func (hr *historyReader) touch(c *rawCommit, p string) {
 	c.files++
 	if !dependencyFiles[path.Base(p)] && !strings.HasPrefix(path.Base(p), "requirements") {
 		c.nonDeps = true
 	}
-	s := hr.serviceOf(hr.resolve(p))
-	if s != "" && !contains(c.services, s) {
-		c.services = append(c.services, s)
+	d := path.Dir(hr.resolve(p))
+	if n := len(c.dirs); n == 0 || c.dirs[n-1] != d {
+		c.dirs = append(c.dirs, d)
 	}
 }
 
-// gitLog streams one git log and fills the history's commits and changes.
-func (l *loader) gitLog(ctx context.Context, git string, o HistoryOptions) error {
+// attribute gives each commit the services of the directories it touched.
+func (hr *historyReader) attribute() {
+	for _, c := range hr.commits {
+		for _, d := range c.dirs {
+			if s := hr.serviceOf(d); s != "" && !contains(c.services, s) {
+				c.services = append(c.services, s)
+			}
+		}
+		c.dirs = nil
+	}
+}
+
+// gitLog streams one git log and returns its commits, not yet attributed to
+// services.
+func (l *loader) gitLog(ctx context.Context, git string, o HistoryOptions) (*historyReader, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	args := []string{"log", "--no-color", "--no-ext-diff", "--no-textconv", "-z", "--name-status", "-M",
@@ -247,10 +308,10 @@ func (l *loader) gitLog(ctx context.Context, git string, o HistoryOptions) error
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return fmt.Errorf("git log: %w", err)
+		return nil, fmt.Errorf("git log: %w", err)
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("git log: %w", err)
+		return nil, fmt.Errorf("git log: %w", err)
 	}
 	hr := &historyReader{l: l, o: o, renames: map[string]string{}, dirService: map[string]string{}}
 	perr := hr.read(bufio.NewReaderSize(stdout, 256<<10))
@@ -261,27 +322,27 @@ func (l *loader) gitLog(ctx context.Context, git string, o HistoryOptions) error
 	_, _ = io.Copy(io.Discard, stdout)
 	werr := cmd.Wait()
 	if perr != nil {
-		return perr
+		return nil, perr
 	}
 	if werr != nil && !stopped {
 		msg := strings.TrimSpace(stderr.String())
 		if strings.Contains(msg, "does not have any commits") || strings.Contains(msg, "unknown revision") {
-			return nil // an empty repository: nothing to read
+			return hr, nil // an empty repository: nothing to read
 		}
 		line, _, _ := strings.Cut(msg, "\n")
-		return fmt.Errorf("git log failed: %s", strings.TrimPrefix(line, "fatal: "))
+		return nil, fmt.Errorf("git log failed: %s", strings.TrimPrefix(line, "fatal: "))
 	}
-	hr.finish()
-	return nil
+	return hr, nil
 }
 
 // historyReader parses git log output as it streams.
 type historyReader struct {
-	l        *loader
-	o        HistoryOptions
-	cutoff   int64 // committer time before which the window ends; 0 until the first commit
-	stopped  bool  // the window or the cap ended the reading
-	nonMerge int
+	l         *loader
+	o         HistoryOptions
+	cutoff    int64 // committer time before which the window ends; 0 until the first commit
+	stopped   bool  // the window or the cap ended the reading
+	truncated bool  // the cap ended it
+	nonMerge  int
 
 	commits []*rawCommit // every commit read (merges too), newest first
 	// renames maps an old path to the newest name it was renamed to.
@@ -401,7 +462,7 @@ func (hr *historyReader) add(c *rawCommit) error {
 	}
 	if len(c.parents) < 2 {
 		if hr.nonMerge == hr.o.MaxCommits {
-			hr.stopped, hr.l.repo.History.Truncated = true, true
+			hr.stopped, hr.truncated = true, true
 			return errEnd
 		}
 		hr.nonMerge++
@@ -423,8 +484,8 @@ func (hr *historyReader) resolve(p string) string {
 	return p
 }
 
-func (hr *historyReader) serviceOf(p string) string {
-	d := path.Dir(p)
+// serviceOf is the service of a directory.
+func (hr *historyReader) serviceOf(d string) string {
 	s, ok := hr.dirService[d]
 	if !ok {
 		s = hr.l.serviceOf(d + "/x")
@@ -436,7 +497,9 @@ func (hr *historyReader) serviceOf(p string) string {
 // finish builds the facts: commits with their services, logical changes,
 // repo-wide flags.
 func (hr *historyReader) finish() {
+	hr.attribute()
 	h := &hr.l.repo.History
+	h.Truncated = hr.truncated
 	total := len(hr.l.repo.Services)
 	wide := func(n int) bool {
 		return n > hr.o.RepoWideMax || (n >= 3 && float64(n) > hr.o.RepoWideShare*float64(total))

@@ -108,6 +108,14 @@ func RepoStats(ctx context.Context, root string, opts Options) (*facts.Repo, *St
 		l.repo.Skipped = append(l.repo.Skipped, facts.Skipped{File: s.file, Reason: s.reason})
 	}
 	l.stats.add(PhaseRead, start)
+	// git log runs beside the parsers from here; parseDeploy waits for it.
+	// (Started before the walk, it slowed the walk as much as it gained.)
+	hctx, cancel := context.WithCancel(ctx)
+	l.history = l.startHistory(hctx)
+	defer func() {
+		cancel()
+		<-l.history.done
+	}()
 	l.stats.count(l.inputs)
 	l.stats.time(PhaseSources, func() { l.parseSources(ctx) })
 	l.stats.time(PhaseClassify, func() { l.classify(ctx) })
@@ -144,6 +152,7 @@ type loader struct {
 	// goScans are what scanGoData read in the Go sources, for parseDatastores.
 	goScans []goScan
 	work    []*workload // compose and Kubernetes workloads, with env in clear
+	history *historyRun // the history, read in the background from the start
 
 	mu       sync.Mutex // guards repo.Problems and repo.Incomplete while parsers run
 	finished bool       // set once finish starts: late reports of abandoned parsers are dropped
@@ -311,9 +320,8 @@ func (l *loader) parse(ctx context.Context) {
 	// Then two chains run side by side, so that the serial part of the
 	// deploy side (one compose file) overlaps the parallel parts of the
 	// other. The deploy side reads the workloads first; the datastores and
-	// the deploy facts wait for the specs. The deploy facts come last, so
-	// that git log, which they start beside their own work, has a core to
-	// itself.
+	// the deploy facts wait for the specs. The deploy facts end with the
+	// history, whose git log has run beside everything since the sources.
 	ready := make(chan struct{})
 	var deploySide sync.WaitGroup
 	deploySide.Go(func() {

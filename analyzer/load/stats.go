@@ -12,7 +12,9 @@ type Stats struct {
 	Phases []Phase
 	// Parsers are the per-kind parsers, in the order they ended; the time
 	// of each is part of the phase it ran in (In: PhaseSources or
-	// PhaseParse).
+	// PhaseParse), except the history's: git log runs in the background
+	// from the sources phase on, and its time, counted from then, is
+	// listed in PhaseParse where it ends.
 	Parsers []Phase
 	mu      sync.Mutex
 	current string // the phase running

@@ -235,6 +235,10 @@ const (
 	floorGitLog  = "floor: git log --name-only (window)"
 	refYAML      = "reference: YAML/JSON inputs to go-yaml nodes, parallel"
 	decoupleTask = "decouple check"
+	// historyTask is decouple check with every file excluded: the history
+	// alone. In a whole check git log runs beside the parsers, so the time
+	// of its history facts there is not comparable with the floor.
+	historyTask  = "decouple check, history alone"
 	peerGolangci = "golangci-lint (depguard only)"
 	peerBuf      = "buf lint"
 	peerVacuum   = "vacuum lint"
@@ -257,6 +261,15 @@ func (c *config) plan(cp *corpus, self string) []string {
 	add(decoupleTask, "decouple", cp.dir, []int{0, 1}, c.decouple, "check", "--stats", "--no-config", "--fail-on", "none",
 		"--format", "json", cp.dir)
 	add(refYAML, "reference", cp.dir, nil, self, "floor", "yaml", cp.dir)
+	if cp.git {
+		cfg := filepath.Join(c.work, cp.name+"-history-only.yaml")
+		if err := os.WriteFile(cfg, []byte("version: 1\nexclude: [\"**\"]\n"), 0o644); err != nil {
+			notes = append(notes, "history-alone config: "+err.Error())
+		} else {
+			add(historyTask, "decouple-history", cp.dir, []int{0, 1}, c.decouple, "check", "--stats", "--config", cfg,
+				"--fail-on", "none", "--format", "json", cp.dir)
+		}
+	}
 	if !c.peers {
 		return append(notes, "peers not measured (-peers=false)")
 	}

@@ -54,7 +54,7 @@ func (t *task) run() (sample, error) {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		s.rssKB = ru.Maxrss
 	}
-	if t.kind == "decouple" {
+	if t.kind == "decouple" || t.kind == "decouple-history" {
 		s.phases, s.order = parseStats(stderr.String())
 		if len(s.phases) == 0 {
 			return s, fmt.Errorf("%s printed no --stats lines: %s", t.name, tail(stderr.String()))
