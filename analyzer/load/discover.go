@@ -81,6 +81,7 @@ func isTestHarness(name string) bool {
 // Dockerfile in services/cart/src/ belongs to cart.
 var genericDirs = map[string]bool{
 	"src": true, "app": true, "server": true, "service": true, "main": true, "image": true, "container": true,
+	"docker-build": true,
 }
 
 // nonServiceFolders hold tooling, tests and image definitions, not services.
@@ -88,6 +89,24 @@ var nonServiceFolders = map[string]bool{
 	"tools": true, "hack": true, "scripts": true, "test": true, "tests": true, "e2e": true, "examples": true,
 	"example": true, "docs": true, "docker": true, "build": true, "deploy": true, "deployments": true,
 	"ci": true, ".github": true, "images": true, "dockerfiles": true, "dockers": true, "testdata": true,
+}
+
+// toolingFolders are the nonServiceFolders that hold tools and tests, as
+// against image definitions (docker/, build/, deploy/...).
+var toolingFolders = map[string]bool{
+	"tools": true, "hack": true, "scripts": true, "test": true, "tests": true, "e2e": true, "examples": true,
+	"example": true, "docs": true, "ci": true, ".github": true, "testdata": true,
+}
+
+// inToolingFolder reports whether a file lies below a tooling or test
+// folder.
+func inToolingFolder(file string) bool {
+	for _, part := range strings.Split(path.Dir(file), "/") {
+		if toolingFolders[part] {
+			return true
+		}
+	}
+	return false
 }
 
 // inNonServiceFolder reports whether dir lies below a tooling, test or
@@ -121,12 +140,20 @@ func (l *loader) discover() {
 		return
 	}
 	dirs, below := l.dirSet(), l.belowDirs()
-	cands = append(cands, l.goModServices(below)...)
-	cands = append(cands, l.folderServices(dirs, below)...)
-	cands = append(cands, l.cmdServices(dirs, below)...)
-	cands = append(cands, l.composeServices()...)
-	cands = append(cands, l.kubernetesServices()...)
-	cands = append(cands, l.dockerfileServices()...)
+	mods, hosts := l.goModServices(below)
+	layout := append(l.folderServices(dirs, below), l.cmdServices(dirs, below)...)
+	deployed := append(append(l.composeServices(), l.kubernetesServices()...), l.dockerfileServices()...)
+	mains := l.mainServices(deployed, append(slices.Clone(mods), layout...), below)
+	for _, h := range hosts {
+		if !slices.ContainsFunc(mains, func(m candidate) bool { return under(m.root, h.root) }) {
+			mods = append(mods, h)
+		}
+	}
+	sort.SliceStable(mods, func(i, j int) bool { return mods[i].decl.File < mods[j].decl.File })
+	cands = append(cands, mods...)
+	cands = append(cands, layout...)
+	cands = append(cands, mains...)
+	cands = append(cands, deployed...)
 	l.repo.Services = merge(cands)
 }
 
@@ -172,9 +199,11 @@ func (l *loader) belowDirs() map[string]*dirBelow {
 
 // goModServices: a nested module is a service when it has a main package,
 // a Dockerfile, or sits in a services-style folder. Other nested modules are
-// shared libraries.
-func (l *loader) goModServices(below map[string]*dirBelow) []candidate {
-	var out []candidate
+// shared libraries. The modules that are services only for a Dockerfile
+// somewhere below them are returned apart, as hosts: when main packages in
+// one of them are deployed services of their own (mainServices), the
+// module holds several services and is none itself.
+func (l *loader) goModServices(below map[string]*dirBelow) (mods, hosts []candidate) {
 	for _, in := range l.inputs {
 		if in.kind != kindGoMod {
 			continue
@@ -184,13 +213,71 @@ func (l *loader) goModServices(below map[string]*dirBelow) []candidate {
 			continue
 		}
 		inFolder := serviceFolders[path.Base(path.Dir(dir))]
-		if !inFolder && (inNonServiceFolder(dir) || !l.hasMain(dir) && (below[dir] == nil || !below[dir].dockerfile)) {
+		main := l.hasMain(dir)
+		if !inFolder && (inNonServiceFolder(dir) || !main && (below[dir] == nil || !below[dir].dockerfile)) {
 			continue
 		}
-		out = append(out, candidate{name: path.Base(dir), root: dir, reason: "go.mod " + in.path,
-			decl: facts.Position{File: in.path, Line: 1}})
+		c := candidate{name: path.Base(dir), root: dir, reason: "go.mod " + in.path,
+			decl: facts.Position{File: in.path, Line: 1}}
+		if inFolder || main {
+			mods = append(mods, c)
+		} else {
+			hosts = append(hosts, c)
+		}
 	}
-	return out
+	return mods, hosts
+}
+
+// mainServices: a main package whose folder has the name of a service the
+// deploy files build or run (a Dockerfile's folder, a compose service, a
+// Kubernetes workload) is that service's code, wherever its image is
+// defined: goharbor/harbor builds src/core from make/photon/core/Dockerfile.
+// Main packages already in a directory of that service's evidence, or in a
+// service the layout gives (owners), are left alone.
+func (l *loader) mainServices(deployed, owners []candidate, below map[string]*dirBelow) []candidate {
+	roots := map[string][]string{} // the directories each deployed name gives
+	for _, c := range deployed {
+		if c.onlyJoin && c.decl.File != "" && inToolingFolder(c.decl.File) {
+			continue // tools/swagger/Dockerfile builds a tool, not a service
+		}
+		roots[c.name] = append(roots[c.name], c.root)
+	}
+	owned := map[string]bool{}
+	for _, c := range owners {
+		owned[c.root] = c.root != ""
+	}
+	ownedDir := func(d string) bool {
+		for ; d != "."; d = path.Dir(d) {
+			if owned[d] {
+				return true
+			}
+		}
+		return false
+	}
+	var dirs []string
+	for in, name := range l.goPkgs {
+		if name == "main" && !strings.HasSuffix(in.path, "_test.go") {
+			dirs = append(dirs, path.Dir(in.path))
+		}
+	}
+	slices.Sort(dirs)
+	dirs = slices.Compact(dirs)
+	var out []candidate
+	named := map[string]int{}
+	for _, d := range dirs {
+		name := path.Base(d)
+		have, deployedName := roots[name]
+		if !deployedName || d == "." || inNonServiceFolder(d) ||
+			slices.ContainsFunc(have, func(r string) bool { return under(d, r) }) ||
+			ownedDir(d) {
+			continue
+		}
+		named[name]++
+		out = append(out, candidate{name: name, root: d, reason: "main package " + d + "/ of a deployed service",
+			decl: l.declIn(d, below)})
+	}
+	// Two main packages of one name: which one the image runs is unknown.
+	return slices.DeleteFunc(out, func(c candidate) bool { return named[c.name] > 1 })
 }
 
 // folderServices: every child of a services/, apps/, svc/ folder that holds
