@@ -67,7 +67,9 @@ type ServiceDecl struct {
 // DefaultOptions returns the loader defaults.
 func DefaultOptions() Options {
 	return Options{
-		SkipDirs: []string{"vendor", "node_modules", "third_party"},
+		// testdata holds test inputs, often malformed on purpose, and no Go
+		// package the go tool builds: not the repository's own contracts.
+		SkipDirs: []string{"vendor", "node_modules", "third_party", "testdata"},
 	}
 }
 
@@ -377,6 +379,10 @@ func (l *loader) finish() {
 	l.mu.Unlock()
 	repo := l.repo
 	for _, in := range l.inputs {
+		if in.unread != "" { // read, then found not to be what its name says (a template)
+			repo.Skipped = append(repo.Skipped, facts.Skipped{File: in.path, Reason: in.unread})
+			continue
+		}
 		repo.Files = append(repo.Files, &facts.File{Path: in.path, Service: l.serviceOf(in.path), Kind: in.kind})
 	}
 	sort.Slice(repo.Files, func(i, j int) bool { return repo.Files[i].Path < repo.Files[j].Path })

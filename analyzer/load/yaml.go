@@ -108,6 +108,11 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 			err = duplicateKey(&n)
 		}
 		if err != nil {
+			if isTemplate(in.data) {
+				// Not YAML until rendered: skipped, like a chart's templates.
+				in.unread = "a template (holds {{ }} or {% %} actions), not " + strings.ToUpper(in.kind) + " until rendered"
+				return nil
+			}
 			l.yamlProblem(in, err)
 			break
 		}
@@ -133,6 +138,18 @@ func (l *loader) yamlProblem(in *input, err error) {
 	}
 	msg := yamlLine.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "")
 	l.problem(in.path, line, 0, "malformed %s: %s", strings.ToUpper(in.kind), strings.TrimPrefix(msg, ": "))
+}
+
+// templateAction matches a Go, Helm or Jinja template action: {{ .X }},
+// {{- if }}, {{ toYaml . }}, {% for %}, but not a GitHub Actions expression
+// (${{ }}).
+var templateAction = regexp.MustCompile(`(^|[^$]){{-?\s*[A-Za-z_.$]|{%-?\s*[a-z]+`)
+
+// isTemplate reports whether a YAML or JSON file that does not parse holds
+// template actions: a file rendered into YAML or JSON by some tool, such as
+// an Elasticsearch index template or a Go-templated manifest.
+func isTemplate(data []byte) bool {
+	return (bytes.Contains(data, []byte("{{")) || bytes.Contains(data, []byte("{%"))) && templateAction.Match(data)
 }
 
 // isHelmTemplate reports whether the input is a Helm chart template, which is

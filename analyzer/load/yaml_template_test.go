@@ -1,0 +1,51 @@
+package load
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTemplatesSkipped: a YAML or JSON file that does not parse because it
+// is a template (Go, Helm or Jinja actions) is skipped with that reason; a
+// malformed file without template actions (a GitHub Actions expression is
+// none) is still an error naming its line, and testdata folders are not
+// read at all.
+func TestTemplatesSkipped(t *testing.T) {
+	dir := writeRepo(t, t.TempDir(), map[string]string{
+		"es/index_templates/span.json": "{\n  {{- if .UseILM}}\n  \"aliases\": {\"{{ .Prefix }}span\": {}},\n  {{- end}}\n  \"mappings\": {}\n}\n",
+		"deploy/app.yaml":              "apiVersion: v1\nkind: ConfigMap\ndata:\n{% for k in keys %}\n  {{ k }}: x\n{% endfor %}\n",
+		".github/workflows/ci.yml":     "on: push\njobs:\n  a:\n    steps: [\n      - run: echo ${{ github.sha }}\n",
+		"config/broken.json":           "{\"a\": 1,,}\n",
+		"svc/testdata/bad.yaml":        "a: [\n",
+	})
+	repo := loadDir(t, dir)
+	skipped := map[string]string{}
+	for _, s := range repo.Skipped {
+		skipped[s.File] = s.Reason
+	}
+	for _, f := range []string{"es/index_templates/span.json", "deploy/app.yaml"} {
+		if !strings.HasPrefix(skipped[f], "a template") {
+			t.Errorf("%s: skipped as %q, want a template", f, skipped[f])
+		}
+	}
+	if r := skipped["svc/testdata/"]; r != "skipped directory (testdata)" {
+		t.Errorf("svc/testdata/ skipped as %q", r)
+	}
+	problems := map[string]int{}
+	for _, p := range repo.Problems {
+		problems[p.Pos.File]++
+	}
+	for _, f := range []string{".github/workflows/ci.yml", "config/broken.json"} {
+		if problems[f] != 1 {
+			t.Errorf("%s: %d problems, want 1 (%v)", f, problems[f], repo.Problems)
+		}
+	}
+	if len(problems) != 2 {
+		t.Errorf("problems in %v, want only the two malformed files", problems)
+	}
+	for _, f := range repo.Files {
+		if _, ok := skipped[f.Path]; ok {
+			t.Errorf("%s is both read and skipped", f.Path)
+		}
+	}
+}
