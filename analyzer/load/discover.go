@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -347,7 +348,7 @@ func (l *loader) composeServices() []candidate {
 				continue
 			}
 			contexts[root]++
-			found = append(found, candidate{name: name, root: root, byPrefix: true,
+			found = append(found, candidate{name: name, root: root, byPrefix: true, onlyJoin: inExampleFolder(d.in.path),
 				reason: fmt.Sprintf("compose service %s in %s", name, d.in.path),
 				decl:   facts.Position{File: d.in.path, Line: kv[0].Line, Col: kv[0].Column}})
 		}
@@ -396,8 +397,8 @@ func (l *loader) kubernetesServices() []candidate {
 		}
 		nameNode := getPath(d.root, "metadata", "name")
 		name := scalar(nameNode)
-		if name == "" || isTestHarness(name) {
-			continue
+		if !kubeName.MatchString(name) || isTestHarness(name) {
+			continue // ${SERVICE_NAME}: a placeholder some tool fills in
 		}
 		containers := items(getPath(d.root, "spec", "template", "spec", "containers"))
 		store := len(containers) > 0
@@ -409,11 +410,48 @@ func (l *loader) kubernetesServices() []candidate {
 		if store {
 			continue
 		}
-		out = append(out, candidate{name: name, byPrefix: true,
-			reason: fmt.Sprintf("kubernetes %s %s in %s", kind, name, d.in.path),
-			decl:   facts.Position{File: d.in.path, Line: nameNode.Line, Col: nameNode.Column}})
+		out = append(out, candidate{name: name, byPrefix: true, root: folderNamed(d.in.path, name),
+			onlyJoin: inExampleFolder(d.in.path),
+			reason:   fmt.Sprintf("kubernetes %s %s in %s", kind, name, d.in.path),
+			decl:     facts.Position{File: d.in.path, Line: nameNode.Line, Col: nameNode.Column}})
 	}
 	return out
+}
+
+// kubeName matches a Kubernetes object name (an RFC 1123 subdomain).
+var kubeName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
+
+// folderNamed returns the nearest folder above a manifest that has the
+// workload's name, when the manifest lives in its service's folder
+// (src/ledger/balancereader/k8s/base/balancereader.yaml); "" when there is
+// none, or when that folder is a deploy or tooling folder (deploy/orders/).
+func folderNamed(file, name string) string {
+	for d := path.Dir(file); d != "."; d = path.Dir(d) {
+		if path.Base(d) == name {
+			if inNonServiceFolder(d) {
+				return ""
+			}
+			return d
+		}
+	}
+	return ""
+}
+
+// exampleFolders hold examples, tests and documentation: deploy files in
+// them describe demos and test setups, not the repository's services.
+var exampleFolders = map[string]bool{
+	"examples": true, "example": true, "test": true, "tests": true, "e2e": true, "docs": true,
+}
+
+// inExampleFolder reports whether a file lies below an example, test or
+// documentation folder.
+func inExampleFolder(file string) bool {
+	for _, part := range strings.Split(path.Dir(file), "/") {
+		if exampleFolders[part] {
+			return true
+		}
+	}
+	return false
 }
 
 // dockerfileServices: every directory below the root holding a Dockerfile.
@@ -427,8 +465,8 @@ func (l *loader) dockerfileServices() []candidate {
 		if genericDirs[path.Base(dir)] && path.Dir(dir) != "." {
 			dir = path.Dir(dir)
 		}
-		if dir == "." {
-			continue
+		if dir == "." || slices.Contains(datastoreImages, path.Base(dir)) {
+			continue // cassandra/Dockerfile: a database image with a schema, not a service
 		}
 		c := candidate{name: path.Base(dir), root: dir, reason: "Dockerfile " + in.path,
 			decl: facts.Position{File: in.path, Line: 1}}
@@ -452,6 +490,12 @@ func merge(cands []candidate) []*facts.Service {
 		s := ix.find(c)
 		if s == nil && c.onlyJoin {
 			continue
+		}
+		if s != nil && c.root != "" && c.root == s.Root && ix.byName[c.name] == nil {
+			// Another name for the same directory (compose service shipment
+			// built from neocargo-service-shipment): later evidence of that
+			// name joins this service too.
+			ix.byName[c.name] = s
 		}
 		if s != nil && s.Name != c.name && c.byPrefix {
 			c.root, c.extra = "", nil // joined by name only: its directory may be shared
