@@ -96,6 +96,10 @@ type frame struct {
 	ret   *rval
 	depth int
 	stmts stmtVisitor // block's walk of the body
+	// cond counts the conditional statements (if, switch, select, loops)
+	// the walk is in: a string assigned there to a name declared outside
+	// may or may not hold after them, so the name's text is forgotten.
+	cond int
 }
 
 func (fr *frame) setVal(name string, v any) {
@@ -299,15 +303,18 @@ func (v *stmtVisitor) Visit(n ast.Node) ast.Visitor {
 	case nil:
 		return nil
 	case *ast.AssignStmt:
-		r.assign(x.Lhs, x.Rhs, fr)
+		r.assign(x.Lhs, x.Rhs, fr, x.Tok)
 		return nil
 	case *ast.ValueSpec:
 		lhs := make([]ast.Expr, len(x.Names))
 		for i, n := range x.Names {
 			lhs[i] = n
 		}
-		r.assign(lhs, x.Values, fr)
+		r.assign(lhs, x.Values, fr, token.DEFINE)
 		return nil
+	case *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.ForStmt, *ast.RangeStmt:
+		fr.cond++
+		return &condExit{base: v}
 	case *ast.ReturnStmt:
 		for _, res := range x.Results {
 			if v, ok := r.expr(res, fr).(*rval); ok && !v.builder {
@@ -327,8 +334,21 @@ func (v *stmtVisitor) Visit(n ast.Node) ast.Visitor {
 	return v
 }
 
-// assign binds the values of rhs to lhs names and fields.
-func (r *routeResolver) assign(lhs, rhs []ast.Expr, fr *frame) {
+// condExit walks the inside of a conditional statement as its base does,
+// and leaves it when the walk of its children ends.
+type condExit struct{ base *stmtVisitor }
+
+func (c *condExit) Visit(n ast.Node) ast.Visitor {
+	if n == nil {
+		c.base.fr.cond--
+		return nil
+	}
+	return c.base.Visit(n)
+}
+
+// assign binds the values of rhs to lhs names and fields; tok is the
+// assignment's operator (token.DEFINE for a var declaration too).
+func (r *routeResolver) assign(lhs, rhs []ast.Expr, fr *frame, tok token.Token) {
 	vals := make([]any, len(rhs))
 	for i, e := range rhs {
 		vals[i] = r.expr(e, fr)
@@ -348,7 +368,19 @@ func (r *routeResolver) assign(lhs, rhs []ast.Expr, fr *frame) {
 				continue
 			}
 			fr.setVal(x.Name, v) // nil shadows package variables and imports
-			if s, ok := r.str(src, fr, 0); ok && src != nil {
+			if tok == token.ADD_ASSIGN && src != nil {
+				old, known := fr.strs[x.Name]
+				s, ok := r.str(src, fr, 0)
+				if known && ok && fr.cond == 0 {
+					fr.setStr(x.Name, old+s) // p += "/items"
+				} else {
+					delete(fr.strs, x.Name)
+				}
+			} else if fr.cond > 0 && tok != token.DEFINE {
+				// if base == "/" { p = "/static/" } else { p = base + "/static/" }:
+				// which one holds after the if is not known here.
+				delete(fr.strs, x.Name)
+			} else if s, ok := r.str(src, fr, 0); ok && src != nil {
 				fr.setStr(x.Name, s)
 			} else {
 				delete(fr.strs, x.Name)

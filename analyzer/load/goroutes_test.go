@@ -113,3 +113,63 @@ func TestSplitPattern(t *testing.T) {
 		}
 	}
 }
+
+// TestGoRoutesConditionalStrings: a path assigned in the branches of an if
+// (or a switch, or a loop) to a name declared before it is not known after
+// them, so the route is unresolved rather than given the last branch's
+// text; a name declared inside a branch keeps its text there.
+func TestGoRoutesConditionalStrings(t *testing.T) {
+	dir := writeRepo(t, t.TempDir(), map[string]string{
+		"go.mod": "module example.com/shop\n",
+		"services/ui/main.go": `package main
+
+import "net/http"
+
+type server struct{ basePath string }
+
+func (s *server) routes(mux *http.ServeMux) {
+	base := s.basePath
+	if base == "" {
+		base = "/"
+	}
+	var static string
+	if base == "/" {
+		static = "/static/"
+	} else {
+		static = base + "/static/"
+	}
+	mux.Handle(static, nil)
+	for _, v := range []string{"v1"} {
+		p := "/" + v + "/health"
+		mux.Handle(p, nil)
+	}
+	api := "/v1"
+	switch base {
+	case "/":
+	default:
+		api = base + "/v1"
+	}
+	mux.Handle(api+"/orders", nil)
+	straight := "/v2"
+	straight += "/items"
+	mux.Handle(straight, nil)
+}
+
+func main() {
+	mux := http.NewServeMux()
+	(&server{}).routes(mux)
+	http.ListenAndServe(":80", mux)
+}
+`,
+	})
+	repo := loadDir(t, dir)
+	var got []string
+	for _, r := range repo.GoRoutes {
+		got = append(got, fmt.Sprintf("%d %s %v", r.Pos.Line, r.Path, r.Resolved))
+	}
+	// An unresolved route keeps the text that is known.
+	want := []string{"18 / false", "21 / false", "29 /orders false", "32 /v2/items true"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("routes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
