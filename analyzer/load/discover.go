@@ -110,15 +110,16 @@ func inToolingFolder(file string) bool {
 	return false
 }
 
-// inNonServiceFolder reports whether dir lies below a tooling, test or
-// image-definition folder.
+// inNonServiceFolder reports whether dir is or lies below a tooling, test,
+// image-definition or hidden folder.
 func inNonServiceFolder(dir string) bool {
-	for _, part := range strings.Split(path.Dir(dir), "/") {
-		if nonServiceFolders[part] {
+	for part := range strings.SplitSeq(dir, "/") {
+		// a hidden folder (.devcontainer, .github, .circleci) holds tooling
+		if nonServiceFolders[part] || len(part) > 1 && part[0] == '.' && part != ".." {
 			return true
 		}
 	}
-	return nonServiceFolders[path.Base(dir)]
+	return false
 }
 
 // discover finds the services: from the config when it declares them,
@@ -266,19 +267,40 @@ func (l *loader) mainServices(deployed, owners []candidate, below map[string]*di
 	var out []candidate
 	named := map[string]int{}
 	for _, d := range dirs {
-		name := path.Base(d)
-		have, deployedName := roots[name]
-		if !deployedName || d == "." || inNonServiceFolder(d) ||
-			slices.ContainsFunc(have, func(r string) bool { return under(d, r) }) ||
-			ownedDir(d) {
+		if d == "." || inNonServiceFolder(d) || ownedDir(d) {
+			continue
+		}
+		name, root := deployedFolder(d, roots)
+		if name == "" || slices.ContainsFunc(roots[name], func(r string) bool { return under(d, r) }) ||
+			slices.ContainsFunc(out, func(c candidate) bool { return c.name == name && c.root == root }) {
 			continue
 		}
 		named[name]++
-		out = append(out, candidate{name: name, root: d, reason: "main package " + d + "/ of a deployed service",
-			decl: l.declIn(d, below)})
+		out = append(out, candidate{name: name, root: root, reason: "main package " + d + "/ of a deployed service",
+			decl: l.declIn(root, below)})
 	}
-	// Two main packages of one name: which one the image runs is unknown.
+	// Two folders of one name: which one the image runs is unknown.
 	return slices.DeleteFunc(out, func(c candidate) bool { return named[c.name] > 1 })
+}
+
+// deployedFolder returns the nearest folder from dir up whose name, or
+// whose last two or three path parts joined by dashes, is a deployed name
+// (src/core: core; app/cart/service: cart-service), with that name.
+func deployedFolder(dir string, names map[string][]string) (name, folder string) {
+	for a := dir; a != "."; a = path.Dir(a) {
+		n := ""
+		for k, b := 0, a; k < 3 && b != "."; k, b = k+1, path.Dir(b) {
+			if n == "" {
+				n = path.Base(b)
+			} else {
+				n = path.Base(b) + "-" + n
+			}
+			if _, ok := names[n]; ok {
+				return n, a
+			}
+		}
+	}
+	return "", ""
 }
 
 // folderServices: every child of a services/, apps/, svc/ folder that holds
