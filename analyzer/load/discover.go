@@ -239,8 +239,9 @@ func (l *loader) goModServices(below map[string]*dirBelow) (mods, hosts []candid
 func (l *loader) mainServices(deployed, owners []candidate, below map[string]*dirBelow) []candidate {
 	roots := map[string][]string{} // the directories each deployed name gives
 	for _, c := range deployed {
-		if c.onlyJoin && c.decl.File != "" && inToolingFolder(c.decl.File) {
-			continue // tools/swagger/Dockerfile builds a tool, not a service
+		if c.onlyJoin && c.decl.File != "" && inToolingFolder(c.decl.File) ||
+			slices.Contains(datastoreImages, c.name) || slices.Contains(infraImages, c.name) {
+			continue // tools/swagger/Dockerfile builds a tool, cassandra/Dockerfile a database
 		}
 		roots[c.name] = append(roots[c.name], c.root)
 	}
@@ -487,11 +488,18 @@ func (l *loader) dockerfileServices() []candidate {
 		if genericDirs[path.Base(dir)] && path.Dir(dir) != "." {
 			dir = path.Dir(dir)
 		}
-		if dir == "." || slices.Contains(datastoreImages, path.Base(dir)) {
-			continue // cassandra/Dockerfile: a database image with a schema, not a service
+		if dir == "." {
+			continue
 		}
 		c := candidate{name: path.Base(dir), root: dir, reason: "Dockerfile " + in.path,
 			decl: facts.Position{File: in.path, Line: 1}}
+		if slices.Contains(datastoreImages, c.name) || slices.Contains(infraImages, c.name) {
+			// cassandra/Dockerfile: a database image with a schema;
+			// fluentd/Dockerfile: a platform component with its config.
+			// Evidence for the repository's own service of that name
+			// (cmd/jaeger/Dockerfile in jaeger), never a service itself.
+			c.onlyJoin = true
+		}
 		if inNonServiceFolder(dir) {
 			// An image definition kept apart from the code: evidence for
 			// a service of that name, never a service of its own.
