@@ -205,10 +205,23 @@ func (l *loader) migrationUsers(dirs map[string]*facts.MigrationDir, goPaths map
 			builds[w.fact.Build] = append(builds[w.fact.Build], i)
 		}
 	}
+	var inputDirs map[string]bool // every folder holding a file, made for the first Dockerfile
 	for _, in := range l.inputs {
 		switch in.kind {
 		case kindDockerfile:
-			l.dockerfileUsers(in, ix, builds, add)
+			if inputDirs == nil {
+				inputDirs = l.dirSet()
+				for _, sk := range l.repo.Skipped { // files and folders decouple does not read are there too
+					d := path.Dir(sk.File)
+					if strings.HasSuffix(sk.File, "/") {
+						d = strings.TrimSuffix(sk.File, "/")
+					}
+					for ; d != "." && !inputDirs[d]; d = path.Dir(d) {
+						inputDirs[d] = true
+					}
+				}
+			}
+			l.dockerfileUsers(in, ix, builds, inputDirs, add)
 		case kindMakefile:
 			svc := l.serviceOf(in.path)
 			if svc == "" {
@@ -237,8 +250,11 @@ func (l *loader) migrationUsers(dirs map[string]*facts.MigrationDir, goPaths map
 }
 
 // dockerfileUsers reads the COPY and ADD sources of a Dockerfile, relative
-// to every build context that uses it, its own folder and the root.
-func (l *loader) dockerfileUsers(in *input, ix *migrationIndex, builds map[string][]int,
+// to every build context that uses it, its own folder and the root. A
+// source that is a folder or file beside the Dockerfile (COPY ./src ./src
+// in src/cart/Dockerfile) is read there only: the folder is the build
+// context, and the root's src/ is not what it copies.
+func (l *loader) dockerfileUsers(in *input, ix *migrationIndex, builds map[string][]int, inputDirs map[string]bool,
 	add func(*facts.MigrationDir, string, string, facts.Position)) {
 	svc := l.serviceOf(in.path)
 	bases := []string{path.Dir(in.path), ""}
@@ -284,7 +300,12 @@ func (l *loader) dockerfileUsers(in *input, ix *migrationIndex, builds map[strin
 			if s == "." || s == "./" || s == "" {
 				continue
 			}
-			add(ix.match(bases, s, false), svc, "dockerfile", facts.Position{File: in.path, Line: i + 1})
+			from := bases
+			if local := cleanDir(path.Join(dir, s)); dir != "." && !strings.HasPrefix(local, "..") &&
+				(inputDirs[local] || l.byPath[local] != nil) {
+				from = []string{dir}
+			}
+			add(ix.match(from, s, false), svc, "dockerfile", facts.Position{File: in.path, Line: i + 1})
 		}
 	}
 }
