@@ -110,7 +110,7 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 		if err != nil {
 			if isTemplate(in.data) {
 				// Not YAML until rendered: skipped, like a chart's templates.
-				in.unread = "a template (holds {{ }} or {% %} actions), not " + strings.ToUpper(in.kind) + " until rendered"
+				in.unread = "a template (holds {{ }}, {% %} or %{ } actions), not " + strings.ToUpper(in.kind) + " until rendered"
 				return nil
 			}
 			l.yamlProblem(in, err)
@@ -136,20 +136,26 @@ func (l *loader) yamlProblem(in *input, err error) {
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
 	}
-	msg := yamlLine.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "")
-	l.problem(in.path, line, 0, "malformed %s: %s", strings.ToUpper(in.kind), strings.TrimPrefix(msg, ": "))
+	// The line goes to the position; other lines the message names (a
+	// duplicate key's first definition) stay in it.
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if loc := yamlLine.FindStringIndex(msg); loc != nil && loc[0] == 0 {
+		msg = strings.TrimPrefix(msg[loc[1]:], ":")
+	}
+	l.problem(in.path, line, 0, "malformed %s: %s", strings.ToUpper(in.kind), strings.TrimSpace(msg))
 }
 
-// templateAction matches a Go, Helm or Jinja template action: {{ .X }},
-// {{- if }}, {{ toYaml . }}, {% for %}, but not a GitHub Actions expression
-// (${{ }}).
-var templateAction = regexp.MustCompile(`(^|[^$]){{-?\s*[A-Za-z_.$]|{%-?\s*[a-z]+`)
+// templateAction matches a Go, Helm, Jinja or Terraform template action:
+// {{ .X }}, {{- if }}, {{ toYaml . }}, {% for %}, %{ if x }, but not a
+// GitHub Actions expression (${{ }}).
+var templateAction = regexp.MustCompile(`(^|[^$]){{-?\s*[A-Za-z_.$]|{%-?\s*[a-z]+|%{~?\s*(if|for|else|endif|endfor)\b`)
 
 // isTemplate reports whether a YAML or JSON file that does not parse holds
 // template actions: a file rendered into YAML or JSON by some tool, such as
 // an Elasticsearch index template or a Go-templated manifest.
 func isTemplate(data []byte) bool {
-	return (bytes.Contains(data, []byte("{{")) || bytes.Contains(data, []byte("{%"))) && templateAction.Match(data)
+	return (bytes.Contains(data, []byte("{{")) || bytes.Contains(data, []byte("{%")) || bytes.Contains(data, []byte("%{"))) &&
+		templateAction.Match(data)
 }
 
 // isHelmTemplate reports whether the input is a Helm chart template, which is

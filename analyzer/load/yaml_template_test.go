@@ -1,12 +1,13 @@
 package load
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
 
 // TestTemplatesSkipped: a YAML or JSON file that does not parse because it
-// is a template (Go, Helm or Jinja actions) is skipped with that reason; a
+// is a template (Go, Helm, Jinja or Terraform actions) is skipped with that reason; a
 // malformed file without template actions (a GitHub Actions expression is
 // none) is still an error naming its line, and testdata folders are not
 // read at all.
@@ -17,13 +18,14 @@ func TestTemplatesSkipped(t *testing.T) {
 		".github/workflows/ci.yml":     "on: push\njobs:\n  a:\n    steps: [\n      - run: echo ${{ github.sha }}\n",
 		"config/broken.json":           "{\"a\": 1,,}\n",
 		"svc/testdata/bad.yaml":        "a: [\n",
+		"terraform/values/carts.yaml":  "image:\n  tag: ${image_tag}\n\n%{ if otel }\notel: true\n%{ endif }\n",
 	})
 	repo := loadDir(t, dir)
 	skipped := map[string]string{}
 	for _, s := range repo.Skipped {
 		skipped[s.File] = s.Reason
 	}
-	for _, f := range []string{"es/index_templates/span.json", "deploy/app.yaml"} {
+	for _, f := range []string{"es/index_templates/span.json", "deploy/app.yaml", "terraform/values/carts.yaml"} {
 		if !strings.HasPrefix(skipped[f], "a template") {
 			t.Errorf("%s: skipped as %q, want a template", f, skipped[f])
 		}
@@ -46,6 +48,28 @@ func TestTemplatesSkipped(t *testing.T) {
 	for _, f := range repo.Files {
 		if _, ok := skipped[f.Path]; ok {
 			t.Errorf("%s is both read and skipped", f.Path)
+		}
+	}
+}
+
+// TestYAMLProblemMessage: the line of a YAML error goes to its position,
+// and a line the message itself names stays in the message.
+func TestYAMLProblemMessage(t *testing.T) {
+	dir := writeRepo(t, t.TempDir(), map[string]string{
+		"chart/values.yaml": "a: 1\nb: 2\na: 3\n",
+		"x.yaml":            "a: [\n",
+	})
+	repo := loadDir(t, dir)
+	got := map[string]string{}
+	for _, p := range repo.Problems {
+		got[p.Pos.File] = fmt.Sprintf("%d %s", p.Pos.Line, p.Message)
+	}
+	for f, want := range map[string]string{
+		"chart/values.yaml": `3 malformed YAML: mapping key "a" already defined at line 1`,
+		"x.yaml":            "1 malformed YAML: did not find expected node content",
+	} {
+		if got[f] != want {
+			t.Errorf("%s: %q, want %q", f, got[f], want)
 		}
 	}
 }
