@@ -143,7 +143,7 @@ func (l *loader) discover() {
 	}
 	dirs, below := l.dirSet(), l.belowDirs()
 	mods, hosts := l.goModServices(below)
-	layout := append(l.folderServices(dirs, below), l.cmdServices(dirs, below)...)
+	layout := append(append(l.folderServices(dirs, below), l.cmdServices(dirs, below)...), l.topServices(dirs, below)...)
 	deployed := append(append(l.composeServices(), l.kubernetesServices()...), l.dockerfileServices()...)
 	mains := l.mainServices(deployed, append(slices.Clone(mods), layout...), below)
 	for _, h := range hosts {
@@ -341,6 +341,29 @@ func (l *loader) cmdServices(dirs map[string]bool, below map[string]*dirBelow) [
 			}
 		}
 		out = append(out, c)
+	}
+	return out
+}
+
+// topServices: in a repository whose root is a Go module, when several
+// top-level folders each hold a main package of their own, each is a
+// service (micro/services: address/, avatar/, cache/... each with its
+// main.go, handlers and proto). Tooling, test, example and hidden folders
+// are left out, as are folders starting with an underscore (_examples).
+func (l *loader) topServices(dirs map[string]bool, below map[string]*dirBelow) []candidate {
+	if !l.hasInput("go.mod") {
+		return nil
+	}
+	var out []candidate
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
+		if strings.Contains(d, "/") || d == "cmd" || strings.HasPrefix(d, "_") || inNonServiceFolder(d) ||
+			exampleFolders[d] || !l.hasMain(d) {
+			continue
+		}
+		out = append(out, candidate{name: d, root: d, reason: "main package " + d + "/", decl: l.declIn(d, below)})
+	}
+	if len(out) < 2 {
+		return nil // one program beside a library: not a repository of services
 	}
 	return out
 }
