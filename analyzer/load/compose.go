@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"path"
 	"regexp"
@@ -141,7 +142,16 @@ func (l *loader) loadCompose(ctx context.Context, p *composeProject) []*workload
 	})
 	if err != nil {
 		file, line := composeErrorPos(p, err)
-		l.problem(file, line, 0, "invalid compose file: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+		msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+		if unset := unresolved.unset(env); len(unset) > 0 {
+			// docker compose would say the same without these values; say
+			// which ones are missing, the likely cause.
+			if len(unset) > 10 {
+				unset = append(unset[:10], fmt.Sprintf("and %d more", len(unset)-10))
+			}
+			msg += "; variables with no value here (no .env beside the compose file sets them): " + strings.Join(unset, ", ")
+		}
+		l.problem(file, line, 0, "invalid compose file: %s", msg)
 		return nil
 	}
 	var out []*workload
@@ -334,6 +344,25 @@ func (t *templateMisses) substitute(tmpl string, mapping template.Mapping) (stri
 			}
 			return v, err
 		}))
+}
+
+// varRef matches a variable reference in a compose template.
+var varRef = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+
+// unset returns, sorted, the variables of the missed templates that env
+// does not set.
+func (t *templateMisses) unset(env types.Mapping) []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	names := map[string]bool{}
+	for tmpl := range t.set {
+		for _, m := range varRef.FindAllStringSubmatch(tmpl, -1) {
+			if _, ok := env[m[1]]; !ok {
+				names[m[1]] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(names))
 }
 
 func (t *templateMisses) miss(tmpl string) {

@@ -430,3 +430,29 @@ services:
 		t.Errorf("ORDERS_PORT = %+v", e)
 	}
 }
+
+// TestComposeUnsetVariables: a compose file that is invalid because a
+// variable has no value (no .env beside it) is reported with the names of
+// the variables it lacks, the likely cause.
+func TestComposeUnsetVariables(t *testing.T) {
+	repo := loadTxtar(t, `
+-- docker/docker-compose.yml --
+services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: ${POSTGRES_USER}
+    volumes:
+      - ${POSTGRES_VOLUME}:/var/lib/postgresql/data
+-- docker/.env.example --
+POSTGRES_VOLUME=
+`)
+	if len(repo.Problems) != 1 {
+		t.Fatalf("problems: %v", repo.Problems)
+	}
+	msg := repo.Problems[0].Message
+	if !strings.HasPrefix(msg, "invalid compose file: ") ||
+		!strings.HasSuffix(msg, "variables with no value here (no .env beside the compose file sets them): POSTGRES_USER, POSTGRES_VOLUME") {
+		t.Errorf("message: %s", msg)
+	}
+}
