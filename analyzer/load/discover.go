@@ -2,7 +2,6 @@ package load
 
 import (
 	"fmt"
-	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -307,12 +306,15 @@ func deployedFolder(dir string, names map[string][]string) (name, folder string)
 // folderServices: every child of a services/, apps/, svc/ folder that holds
 // input files.
 func (l *loader) folderServices(dirs map[string]bool, below map[string]*dirBelow) []candidate {
-	var out []candidate
-	for _, d := range slices.Sorted(maps.Keys(dirs)) {
-		parent := path.Dir(d)
-		if !serviceFolders[path.Base(parent)] || strings.Count(parent, "/") > 1 {
-			continue
+	var children []string
+	for d := range dirs {
+		if parent := path.Dir(d); serviceFolders[path.Base(parent)] && strings.Count(parent, "/") <= 1 {
+			children = append(children, d)
 		}
+	}
+	slices.Sort(children)
+	var out []candidate
+	for _, d := range children {
 		out = append(out, candidate{name: path.Base(d), root: d,
 			reason: "folder " + d + "/", decl: l.declIn(d, below)})
 	}
@@ -326,9 +328,16 @@ func (l *loader) cmdServices(dirs map[string]bool, below map[string]*dirBelow) [
 	if !l.hasInput("go.mod") {
 		return nil
 	}
+	var cmdDirs []string
+	for d := range dirs {
+		if strings.HasPrefix(d, "cmd/") {
+			cmdDirs = append(cmdDirs, d)
+		}
+	}
+	slices.Sort(cmdDirs)
 	var out []candidate
-	for _, d := range slices.Sorted(maps.Keys(dirs)) {
-		if !strings.HasPrefix(d, "cmd/") || !l.hasMain(d) {
+	for _, d := range cmdDirs {
+		if !l.hasMain(d) {
 			continue
 		}
 		name := path.Base(d)
@@ -354,9 +363,16 @@ func (l *loader) topServices(dirs map[string]bool, below map[string]*dirBelow) [
 	if !l.hasInput("go.mod") {
 		return nil
 	}
+	var top []string
+	for d := range dirs {
+		if !strings.Contains(d, "/") {
+			top = append(top, d)
+		}
+	}
+	slices.Sort(top)
 	var out []candidate
-	for _, d := range slices.Sorted(maps.Keys(dirs)) {
-		if strings.Contains(d, "/") || d == "cmd" || strings.HasPrefix(d, "_") || inNonServiceFolder(d) ||
+	for _, d := range top {
+		if d == "cmd" || strings.HasPrefix(d, "_") || inNonServiceFolder(d) ||
 			exampleFolders[d] || !l.hasMain(d) {
 			continue
 		}
