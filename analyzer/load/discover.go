@@ -174,6 +174,7 @@ func (l *loader) dirSet() map[string]bool {
 type dirBelow struct {
 	first      string // the first of them, in input order
 	dockerfile bool   // one of them is a Dockerfile
+	program    bool   // one of them is a Dockerfile, a go.mod or a main package's file
 }
 
 // belowDirs indexes every directory that holds an input (with its parents,
@@ -182,17 +183,19 @@ func (l *loader) belowDirs() map[string]*dirBelow {
 	out := map[string]*dirBelow{}
 	for _, in := range l.inputs {
 		docker := in.kind == kindDockerfile
+		prog := docker || in.kind == kindGoMod || in.kind == kindGo && l.goPkgs[in] == "main" && !strings.HasSuffix(in.path, "_test.go")
 		for d := path.Dir(in.path); d != "."; d = path.Dir(d) {
 			b := out[d]
 			if b == nil {
-				out[d] = &dirBelow{first: in.path, dockerfile: docker}
+				out[d] = &dirBelow{first: in.path, dockerfile: docker, program: prog}
 				continue
 			}
 			// Every parent of d is indexed already, and marked when d is.
-			if !docker || b.dockerfile {
+			if (!docker || b.dockerfile) && (!prog || b.program) {
 				break
 			}
-			b.dockerfile = true
+			b.dockerfile = b.dockerfile || docker
+			b.program = b.program || prog
 		}
 	}
 	return out
@@ -304,13 +307,22 @@ func deployedFolder(dir string, names map[string][]string) (name, folder string)
 }
 
 // folderServices: every child of a services/, apps/, svc/ folder that holds
-// input files.
+// input files; in such a folder one level down, every child that holds a
+// program (a main package, a Dockerfile or a go.mod).
 func (l *loader) folderServices(dirs map[string]bool, below map[string]*dirBelow) []candidate {
 	var children []string
 	for d := range dirs {
-		if parent := path.Dir(d); serviceFolders[path.Base(parent)] && strings.Count(parent, "/") <= 1 {
-			children = append(children, d)
+		parent := path.Dir(d)
+		if !serviceFolders[path.Base(parent)] || strings.Count(parent, "/") > 1 {
+			continue
 		}
+		// One level down (backend/services/orders), the folder must hold a
+		// program: argo-cd's applicationset/services/ and
+		// resource_customizations/apps/ hold packages and data.
+		if strings.Contains(parent, "/") && (below[d] == nil || !below[d].program) {
+			continue
+		}
+		children = append(children, d)
 	}
 	slices.Sort(children)
 	var out []candidate
