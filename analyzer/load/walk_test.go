@@ -41,6 +41,7 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 	writeFile(t, dir, ".git/config", "[core]\n")
 	writeFile(t, dir, "web/tsconfig.app.json", "/* see https://angular.io/config/tsconfig */\n{\n  \"a\": 1, // trailing\n}\n")
 	writeFile(t, dir, ".vscode/settings.json", "{\n  // editor settings\n}\n")
+	writeFile(t, dir, "web/app/babel.config.json", "{\n  // presets\n  \"presets\": [],\n}\n")
 	if err := os.Symlink(filepath.Join(outside, "secret.proto"), filepath.Join(dir, "services/a/escape.proto")); err != nil {
 		t.Fatal(err)
 	}
@@ -61,20 +62,21 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 		reasons[s.File] = s.Reason
 	}
 	for file, want := range map[string]string{
-		"vendor/":                 "skipped directory (vendor)",
-		"node_modules/":           "skipped directory (node_modules)",
-		"build/":                  "ignored by .gitignore",
-		"services/a/b.gen.proto":  "ignored by .gitignore",
-		"services/a/blob.proto":   "binary content",
-		"big.yaml":                "larger than the 200-byte limit",
-		".git/":                   "git metadata",
-		"services/a/escape.proto": "symbolic link (not followed)",
-		"linkdir":                 "symbolic link (not followed)",
-		"services/a/openapi.yaml": "not a regular file",
-		"services/a/README.md":    "not an input decouple reads",
-		".gitignore":              "not an input decouple reads",
-		"web/tsconfig.app.json":   "JSON with comments (compiler or editor settings), not an input decouple reads",
-		".vscode/settings.json":   "JSON with comments (compiler or editor settings), not an input decouple reads",
+		"vendor/":                   "skipped directory (vendor)",
+		"node_modules/":             "skipped directory (node_modules)",
+		"build/":                    "ignored by .gitignore",
+		"services/a/b.gen.proto":    "ignored by .gitignore",
+		"services/a/blob.proto":     "binary content",
+		"big.yaml":                  "larger than the 200-byte limit",
+		".git/":                     "git metadata",
+		"services/a/escape.proto":   "symbolic link (not followed)",
+		"linkdir":                   "symbolic link (not followed)",
+		"services/a/openapi.yaml":   "not a regular file",
+		"services/a/README.md":      "not an input decouple reads",
+		".gitignore":                "not an input decouple reads",
+		"web/tsconfig.app.json":     "JSON with comments (compiler or editor settings), not an input decouple reads",
+		".vscode/settings.json":     "JSON with comments (compiler or editor settings), not an input decouple reads",
+		"web/app/babel.config.json": "JSON with comments (compiler or editor settings), not an input decouple reads",
 	} {
 		if reasons[file] != want {
 			t.Errorf("%s: skipped as %q, want %q", file, reasons[file], want)
