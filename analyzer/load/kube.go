@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -100,17 +101,33 @@ func (l *loader) kubeConfigOf(o kubeObject) *kubeConfig {
 	if c.name == "" {
 		return nil
 	}
+	var notBase64 []string // keys whose values do not decode; one problem names them all
+	var first *yaml.Node
 	for _, kv := range pairs(get(o.node, "data")) {
 		v := scalar(kv[1])
 		if kind == "secret" {
 			dec, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(v), ""))
 			if err != nil {
-				l.problem(o.doc.in.path, kv[1].Line, kv[1].Column, "secret %s: value of %s is not base64", c.name, kv[0].Value)
+				if first == nil {
+					first = kv[1]
+				}
+				notBase64 = append(notBase64, kv[0].Value)
 				continue
 			}
 			v = string(dec)
 		}
 		c.values[kv[0].Value] = v
+	}
+	switch {
+	case len(notBase64) == 1:
+		l.problem(o.doc.in.path, first.Line, first.Column, "secret %s: value of %s is not base64", c.name, notBase64[0])
+	case len(notBase64) > 1:
+		keys := notBase64
+		if len(keys) > 10 {
+			keys = append(keys[:10:10], fmt.Sprintf("and %d more", len(notBase64)-10))
+		}
+		l.problem(o.doc.in.path, first.Line, first.Column, "secret %s: the values of %d keys are not base64 (data holds encoded values; stringData plain ones): %s",
+			c.name, len(notBase64), strings.Join(keys, ", "))
 	}
 	for _, kv := range pairs(get(o.node, "stringData")) {
 		c.values[kv[0].Value] = scalar(kv[1])

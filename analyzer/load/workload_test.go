@@ -2,6 +2,7 @@ package load_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -454,5 +455,39 @@ POSTGRES_VOLUME=
 	if !strings.HasPrefix(msg, "invalid compose file: ") ||
 		!strings.HasSuffix(msg, "variables with no value here (no .env beside the compose file sets them): POSTGRES_USER, POSTGRES_VOLUME") {
 		t.Errorf("message: %s", msg)
+	}
+}
+
+// TestKubeSecretNotBase64: a Secret whose data values are not base64 gets
+// one problem that names every such key, at the first of them.
+func TestKubeSecretNotBase64(t *testing.T) {
+	repo := loadTxtar(t, `
+-- k8s/secret.yaml --
+apiVersion: v1
+kind: Secret
+metadata:
+  name: app-secret
+data:
+  webhook.github.secret: shhh!
+  DATABASE_URL: cG9zdGdyZXM6Ly9hcHA6cHdAZGI6NTQzMi9vcmRlcnM=
+  webhook.gitlab.secret: shhh!
+-- k8s/one.yaml --
+apiVersion: v1
+kind: Secret
+metadata:
+  name: one
+data:
+  token: not base64!
+`)
+	got := map[string]string{}
+	for _, p := range repo.Problems {
+		got[p.Pos.File] = fmt.Sprintf("%d:%d %s", p.Pos.Line, p.Pos.Col, p.Message)
+	}
+	want := map[string]string{
+		"k8s/secret.yaml": "6:26 secret app-secret: the values of 2 keys are not base64 (data holds encoded values; stringData plain ones): webhook.github.secret, webhook.gitlab.secret",
+		"k8s/one.yaml":    "6:10 secret one: value of token is not base64",
+	}
+	if len(repo.Problems) != 2 || got["k8s/secret.yaml"] != want["k8s/secret.yaml"] || got["k8s/one.yaml"] != want["k8s/one.yaml"] {
+		t.Errorf("problems:\n%v\nwant:\n%v", got, want)
 	}
 }
