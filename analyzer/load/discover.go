@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -84,29 +85,46 @@ var genericDirs = map[string]bool{
 	"docker-build": true,
 }
 
-// nonServiceFolders hold tooling, tests and image definitions, not services.
-var nonServiceFolders = map[string]bool{
-	"tools": true, "hack": true, "scripts": true, "test": true, "tests": true, "e2e": true, "examples": true,
-	"example": true, "docs": true, "docker": true, "build": true, "deploy": true, "deployments": true,
-	"ci": true, ".github": true, "images": true, "dockerfiles": true, "dockers": true, "testdata": true,
+// The folders that hold no services, nested: exampleFolders ⊂
+// toolingFolders ⊂ nonServiceFolders.
+var (
+	// exampleFolders hold examples, tests and documentation: deploy files in
+	// them describe demos and test setups, not the repository's services.
+	exampleFolders = folderSet(nil, "examples", "example", "test", "tests", "e2e", "docs")
+	// toolingFolders add tools and test data, as against image
+	// definitions (docker/, build/, deploy/...).
+	toolingFolders = folderSet(exampleFolders, "tools", "hack", "scripts", "ci", ".github", "testdata")
+	// nonServiceFolders hold tooling, tests and image definitions.
+	nonServiceFolders = folderSet(toolingFolders, "docker", "build", "deploy", "deployments", "images", "dockerfiles", "dockers")
+)
+
+// folderSet is the folders of base and the names given.
+func folderSet(base map[string]bool, names ...string) map[string]bool {
+	out := maps.Clone(base)
+	if out == nil {
+		out = map[string]bool{}
+	}
+	for _, n := range names {
+		out[n] = true
+	}
+	return out
 }
 
-// toolingFolders are the nonServiceFolders that hold tools and tests, as
-// against image definitions (docker/, build/, deploy/...).
-var toolingFolders = map[string]bool{
-	"tools": true, "hack": true, "scripts": true, "test": true, "tests": true, "e2e": true, "examples": true,
-	"example": true, "docs": true, "ci": true, ".github": true, "testdata": true,
-}
-
-// inToolingFolder reports whether a file lies below a tooling or test
-// folder.
-func inToolingFolder(file string) bool {
-	for _, part := range strings.Split(path.Dir(file), "/") {
-		if toolingFolders[part] {
+// inFolder reports whether a file lies below a folder of the set.
+func inFolder(file string, folders map[string]bool) bool {
+	for part := range strings.SplitSeq(path.Dir(file), "/") {
+		if folders[part] {
 			return true
 		}
 	}
 	return false
+}
+
+// platformName reports whether a name is exactly that of a datastore or a
+// platform component image (cassandra, fluentd): a folder of that name
+// builds such an image, not a service.
+func platformName(name string) bool {
+	return slices.Contains(datastoreImages, name) || slices.Contains(infraImages, name)
 }
 
 // inNonServiceFolder reports whether dir is or lies below a tooling, test,
@@ -241,8 +259,8 @@ func (l *loader) goModServices(below map[string]*dirBelow) (mods, hosts []candid
 func (l *loader) mainServices(deployed, owners []candidate, below map[string]*dirBelow) []candidate {
 	roots := map[string][]string{} // the directories each deployed name gives
 	for _, c := range deployed {
-		if c.onlyJoin && c.decl.File != "" && inToolingFolder(c.decl.File) ||
-			slices.Contains(datastoreImages, c.name) || slices.Contains(infraImages, c.name) {
+		if c.onlyJoin && c.decl.File != "" && inFolder(c.decl.File, toolingFolders) ||
+			platformName(c.name) {
 			continue // tools/swagger/Dockerfile builds a tool, cassandra/Dockerfile a database
 		}
 		roots[c.name] = append(roots[c.name], c.root)
@@ -422,7 +440,7 @@ func (l *loader) composeServices() []candidate {
 				continue
 			}
 			contexts[root]++
-			found = append(found, candidate{name: name, root: root, byPrefix: true, onlyJoin: inExampleFolder(d.in.path),
+			found = append(found, candidate{name: name, root: root, byPrefix: true, onlyJoin: inFolder(d.in.path, exampleFolders),
 				reason: fmt.Sprintf("compose service %s in %s", name, d.in.path),
 				decl:   facts.Position{File: d.in.path, Line: kv[0].Line, Col: kv[0].Column}})
 		}
@@ -485,7 +503,7 @@ func (l *loader) kubernetesServices() []candidate {
 			continue
 		}
 		out = append(out, candidate{name: name, byPrefix: true, root: folderNamed(d.in.path, name),
-			onlyJoin: inExampleFolder(d.in.path),
+			onlyJoin: inFolder(d.in.path, exampleFolders),
 			reason:   fmt.Sprintf("kubernetes %s %s in %s", kind, name, d.in.path),
 			decl:     facts.Position{File: d.in.path, Line: nameNode.Line, Col: nameNode.Column}})
 	}
@@ -511,23 +529,6 @@ func folderNamed(file, name string) string {
 	return ""
 }
 
-// exampleFolders hold examples, tests and documentation: deploy files in
-// them describe demos and test setups, not the repository's services.
-var exampleFolders = map[string]bool{
-	"examples": true, "example": true, "test": true, "tests": true, "e2e": true, "docs": true,
-}
-
-// inExampleFolder reports whether a file lies below an example, test or
-// documentation folder.
-func inExampleFolder(file string) bool {
-	for _, part := range strings.Split(path.Dir(file), "/") {
-		if exampleFolders[part] {
-			return true
-		}
-	}
-	return false
-}
-
 // dockerfileServices: every directory below the root holding a Dockerfile.
 func (l *loader) dockerfileServices() []candidate {
 	var out []candidate
@@ -544,7 +545,7 @@ func (l *loader) dockerfileServices() []candidate {
 		}
 		c := candidate{name: path.Base(dir), root: dir, reason: "Dockerfile " + in.path,
 			decl: facts.Position{File: in.path, Line: 1}}
-		if slices.Contains(datastoreImages, c.name) || slices.Contains(infraImages, c.name) {
+		if platformName(c.name) {
 			// cassandra/Dockerfile: a database image with a schema;
 			// fluentd/Dockerfile: a platform component with its config.
 			// Evidence for the repository's own service of that name
