@@ -12,8 +12,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
-
-	ignore "github.com/sabhiram/go-gitignore"
 )
 
 // input is one file the walker accepted, with its content once read.
@@ -138,15 +136,6 @@ func (d *openDir) release() {
 
 type skip struct{ file, reason string }
 
-type ignoreFrame struct {
-	dir string // repo-relative directory holding the .gitignore ("" for the root)
-	gi  *ignore.GitIgnore
-	// negates is true when the file re-includes paths ("!pattern"): then a
-	// directory is only pruned when a pattern names the directory itself,
-	// so that its re-included files are still found.
-	negates bool
-}
-
 // walk visits the tree under the root once, in lexical order. It never
 // follows a symbolic link and opens only regular files. Each directory is
 // opened once, by name, from its parent.
@@ -175,8 +164,9 @@ func (w *walker) dir(rel string, d *openDir, frames []ignoreFrame) error {
 		return err
 	}
 	sortEntries(entries)
-	if gi, negates := w.readGitignore(d, entries); gi != nil {
-		frames = append(frames[:len(frames):len(frames)], ignoreFrame{dir: relOrEmpty(rel), gi: gi, negates: negates})
+	if fr, ok := readGitignore(d, entries); ok {
+		fr.dir = relOrEmpty(rel)
+		frames = append(frames[:len(frames):len(frames)], fr)
 	}
 	for _, e := range entries {
 		p := joinRel(rel, e.Name())
@@ -270,40 +260,6 @@ func (w *walker) file(p string, e fs.DirEntry, frames []ignoreFrame) {
 func (w *walker) skip(p, reason string) {
 	w.seen++
 	w.skipped = append(w.skipped, skip{file: p, reason: reason})
-}
-
-func (w *walker) readGitignore(d *openDir, entries []fs.DirEntry) (*ignore.GitIgnore, bool) {
-	for _, e := range entries {
-		if e.Name() != ".gitignore" || !e.Type().IsRegular() {
-			continue
-		}
-		data, err := readConfined(d.root, ".gitignore", 1<<20)
-		if err != nil {
-			return nil, false
-		}
-		lines := strings.Split(string(data), "\n")
-		negates := false
-		for _, l := range lines {
-			if strings.HasPrefix(strings.TrimSpace(l), "!") {
-				negates = true
-			}
-		}
-		return ignore.CompileIgnoreLines(lines...), negates
-	}
-	return nil, false
-}
-
-func gitignored(frames []ignoreFrame, p string, isDir bool) bool {
-	for _, fr := range frames {
-		sub := p
-		if fr.dir != "" {
-			sub = strings.TrimPrefix(p, fr.dir+"/")
-		}
-		if fr.gi.MatchesPath(sub) || (isDir && !fr.negates && fr.gi.MatchesPath(sub+"/")) {
-			return true
-		}
-	}
-	return false
 }
 
 // readConfined reads a regular file below the root, refusing anything that
