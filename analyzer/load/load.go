@@ -69,7 +69,11 @@ func DefaultOptions() Options {
 	return Options{
 		// testdata holds test inputs, often malformed on purpose, and no Go
 		// package the go tool builds: not the repository's own contracts.
-		SkipDirs: []string{"vendor", "node_modules", "third_party", "testdata"},
+		// Examples and test suites are not the system either: their mock
+		// servers, demo protos and demo compose files describe no service
+		// that ships (golangci-lint skips examples by default too). docs/
+		// is read: it often holds a service's generated OpenAPI spec.
+		SkipDirs: []string{"vendor", "node_modules", "third_party", "testdata", "examples", "example", "test", "tests", "e2e"},
 	}
 }
 

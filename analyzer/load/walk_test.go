@@ -42,6 +42,11 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 	writeFile(t, dir, "web/tsconfig.app.json", "/* see https://angular.io/config/tsconfig */\n{\n  \"a\": 1, // trailing\n}\n")
 	writeFile(t, dir, ".vscode/settings.json", "{\n  // editor settings\n}\n")
 	writeFile(t, dir, "web/app/babel.config.json", "{\n  // presets\n  \"presets\": [],\n}\n")
+	// Examples and test suites: a demo compose file, a mock server, a test proto.
+	writeFile(t, dir, "example/demo/docker-compose.yaml", "services:\n  vulture:\n    image: v\n    depends_on: [a]\n")
+	writeFile(t, dir, "services/a/test/server.go", "package test\n\nimport \"net/http\"\n\nfunc Serve() { http.HandleFunc(\"/oauth/token\", nil) }\n")
+	writeFile(t, dir, "tests/e2e/x.proto", proto)
+	writeFile(t, dir, "examples/hello/hello.proto", proto)
 	if err := os.Symlink(filepath.Join(outside, "secret.proto"), filepath.Join(dir, "services/a/escape.proto")); err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +69,10 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 	for file, want := range map[string]string{
 		"vendor/":                   "skipped directory (vendor)",
 		"node_modules/":             "skipped directory (node_modules)",
+		"example/":                  "skipped directory (example)",
+		"examples/":                 "skipped directory (examples)",
+		"services/a/test/":          "skipped directory (test)",
+		"tests/":                    "skipped directory (tests)",
 		"build/":                    "ignored by .gitignore",
 		"services/a/b.gen.proto":    "ignored by .gitignore",
 		"services/a/blob.proto":     "binary content",
@@ -183,5 +192,20 @@ func TestSuppressionDirectives(t *testing.T) {
 	want := "a/a.proto:API102:legacy contract a/a.proto:LOAD001:legacy contract a/k8s.yaml:DATA101:"
 	if strings.Join(got, " ") != want {
 		t.Errorf("suppressions %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
+// docs/ is read: swag and similar generators write a service's OpenAPI
+// spec there. Only examples and test suites are skipped.
+func TestWalkReadsDocs(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "services/a/docs/swagger.yaml", "swagger: \"2.0\"\ninfo: {title: a, version: \"1\"}\npaths:\n  /users:\n    get:\n      responses:\n        \"200\": {description: ok}\n")
+	writeFile(t, dir, "services/a/test/swagger.yaml", "swagger: \"2.0\"\ninfo: {title: mock, version: \"1\"}\npaths: {}\n")
+	repo, err := load.Repo(context.Background(), dir, load.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(repo.OpenAPI) != 1 || repo.OpenAPI[0].Path != "services/a/docs/swagger.yaml" {
+		t.Fatalf("specs read: %+v, want services/a/docs/swagger.yaml alone", repo.OpenAPI)
 	}
 }
