@@ -48,12 +48,18 @@ func (v Versioning) Allowed() []string {
 	return append(DefaultAllowUnversioned(), v.AllowUnversioned...)
 }
 
-// DefaultAllowUnversioned returns the health, readiness and metrics
-// endpoints that are never versioned, wherever they are mounted.
+// DefaultAllowUnversioned returns the paths that are never versioned,
+// wherever they are mounted: health, readiness, metrics and debug (pprof,
+// expvar) endpoints, the
+// API's own documentation (Swagger UI, the spec it serves), static files,
+// and the root "/", which holds an index page or mounts a whole handler
+// (a grpc-gateway mux, a file server) and cannot carry a version itself.
 func DefaultAllowUnversioned() []string {
 	return []string{
 		"**/health", "**/health/**", "**/healthz", "**/healthz/**", "**/healthcheck",
-		"**/livez", "**/livez/**", "**/liveness", "**/readyz", "**/readyz/**", "**/readiness", "**/ready",
-		"**/ping", "**/metrics", "**/-/healthy", "**/-/ready", "**/debug/pprof/**",
+		"**/live", "**/livez", "**/livez/**", "**/liveness", "**/readyz", "**/readyz/**", "**/readiness", "**/ready",
+		"**/ping", "**/metrics", "**/-/healthy", "**/-/ready", "**/debug/**",
+		"/", "**/swagger", "**/swagger/**", "**/swagger-ui", "**/swagger-ui/**", "**/swagger.json", "**/swagger.yaml",
+		"**/openapi.json", "**/openapi.yaml", "**/api-docs", "**/api-docs/**", "**/static/**", "**/favicon.ico",
 	}
 }

@@ -55,7 +55,8 @@ Handle and HandleFunc (including Go 1.22 patterns such as "GET /orders/{id}"), g
 sub-routers, mounts, http.StripPrefix and string constants, within a function, across its
 package and into repository functions it calls. A route whose prefix cannot be worked out
 statically (a router handed in from code decouple cannot see, a computed path) is not
-reported; the loader counts such routes. Health, readiness and metrics endpoints and the
+reported; the loader counts such routes. Health, readiness and metrics endpoints, API
+documentation (Swagger UI, a served spec), static files under /static/, the root "/" and the
 paths in versioning.allow_unversioned are exempt; under the header, media-type and query
 strategies the rule is silent.
 

@@ -63,8 +63,8 @@ path (/orders/{id}) is still an unversioned public contract, and a breaking chan
 released to the service and all its REST consumers together.
 
 Every binding is checked (the primary one and each additional_bindings entry) with the same
-path rule as OpenAPI: a whole segment v1, v2, v1beta, v2.0. Health and metrics paths and
-versioning.allow_unversioned globs are exempt. Under the header, media-type and query
+path rule as OpenAPI: a whole segment v1, v2, v1beta, v2.0. Health and metrics paths, API
+documentation, static files, the root "/" and versioning.allow_unversioned globs are exempt. Under the header, media-type and query
 strategies the rule is silent, since the mapping cannot show those.
 
 Example:

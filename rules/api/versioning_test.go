@@ -51,6 +51,11 @@ func TestAllowlist(t *testing.T) {
 		"/healthz": true, "/api/healthz": true, "/health/live": true, "/metrics": true, "/readyz/": true,
 		"/internal/a/b": true, "/webhooks/stripe": true, "/webhooks/stripe/x": false,
 		"/orders": false, "/healthzz": false, "/metrics/orders": false, "/api/orders/health-report": false,
+		// The root, API documentation and static files.
+		"/": true, "/api/chat/swagger/*any": true, "/swagger-ui/index.html": true, "/openapi.json": true,
+		"/v2/api-docs": true, "/static/*": true, "/favicon.ico": true,
+		"/live": true, "/debug/vars": true, "/debug/serviceweaver/prometheus": true, "/lively": false, "/api/debugger": false,
+		"/api/": false, "/docs": false, "/swaggerx": false, "/staticfiles": false, "/orders/static": false,
 	} {
 		if got := a.Allows(p); got != want {
 			t.Errorf("Allows(%q) = %v, want %v", p, got, want)
