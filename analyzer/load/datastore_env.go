@@ -88,8 +88,12 @@ func refsFromSettings(settings []setting, service, source, project string) []raw
 		words                        []string
 	}
 	groups := map[string]*group{}
+	urls := map[string]int{} // the key prefix of each connection string without a database, to its index in out
 	for _, s := range settings {
 		if d, ok := parseDSN(s.value); ok {
+			if words := nameWords(s.name); d.database == "" && len(words) >= 2 {
+				urls[strings.Join(words[:len(words)-1], "_")] = len(out)
+			}
 			out = append(out, rawRef{service: service, d: d, source: source, key: s.name, pos: s.pos, project: project})
 			continue
 		}
@@ -118,8 +122,25 @@ func refsFromSettings(settings []setting, service, source, project string) []raw
 			g.schema = s
 		}
 	}
+	// db.dbName and db.db_name split into db_db + name, and db.databaseName
+	// into db_database + name: the database belongs to the db group.
 	for _, prefix := range slices.Sorted(maps.Keys(groups)) {
 		g := groups[prefix]
+		n := len(g.words)
+		if g.host.name != "" || g.database.name == "" || n < 2 || g.words[n-1] != "DB" && g.words[n-1] != "DATABASE" {
+			continue
+		}
+		if owner := groups[strings.Join(g.words[:n-1], "_")]; owner != nil && owner.database.name == "" {
+			owner.database, g.database = g.database, setting{}
+		}
+	}
+	for _, prefix := range slices.Sorted(maps.Keys(groups)) {
+		g := groups[prefix]
+		if i, ok := urls[prefix]; ok && g.host.name == "" && g.database.name != "" && validDatabase(g.database.value) {
+			// mongo.uri: mongodb://mongo:27017 with mongo.database: products.
+			out[i].d.database = strings.TrimSpace(g.database.value)
+			continue
+		}
 		if g.host.name == "" {
 			continue
 		}
@@ -141,7 +162,7 @@ func refsFromSettings(settings []setting, service, source, project string) []raw
 		}
 		d := dsn{engine: engine, host: host, port: port, database: strings.TrimSpace(g.database.value),
 			schema: strings.TrimSpace(g.schema.value)}
-		if strings.ContainsAny(d.database, "${}%<> ") {
+		if !validDatabase(d.database) {
 			d.database = ""
 		}
 		d.display = groupDisplay(d)
@@ -149,6 +170,12 @@ func refsFromSettings(settings []setting, service, source, project string) []raw
 			project: project, needsStore: !store})
 	}
 	return out
+}
+
+// validDatabase reports whether a configured database name is a name, not
+// a template or an expression.
+func validDatabase(name string) bool {
+	return !strings.ContainsAny(strings.TrimSpace(name), "${}%<> ")
 }
 
 // groupDisplay renders a host/port/database group as key=value text.

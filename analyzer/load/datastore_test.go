@@ -260,3 +260,46 @@ package main
 		t.Errorf("refs:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// A database key spelt dbName, db_name or databaseName belongs to the host
+// group beside it; ORDERS_DB_HOST with ORDERS_DB_NAME stays one group.
+func TestDatastoreConfigDatabaseKeys(t *testing.T) {
+	repo := loadTxtar(t, `
+-- services/products/config/config.yaml --
+postgres:
+  host: pgdb
+  port: 5432
+  dbName: products
+-- services/products/main.go --
+package main
+-- services/shop/config/config.yaml --
+mysql:
+  host: mysqld
+  db_name: shop
+mongo:
+  host: mongo
+  databaseName: catalog
+-- services/shop/main.go --
+package main
+-- services/search/config.yaml --
+mongodb:
+  uri: mongodb://mongo:27017
+  database: catalog
+-- services/search/main.go --
+package main
+-- services/orders/.env --
+ORDERS_DB_HOST=pg
+ORDERS_DB_PORT=5432
+ORDERS_DB_NAME=orders
+-- services/orders/main.go --
+package main
+`)
+	want := `orders env-file ORDERS_DB_HOST -> postgres://pg:5432/orders
+products config postgres.host -> postgres://pgdb:5432/products
+search config mongodb.uri -> mongodb://mongo:27017/catalog
+shop config mysql.host -> mysql://mysqld:3306/shop
+shop config mongo.host -> mongodb://mongo:27017/catalog`
+	if got := refLines(repo); got != want {
+		t.Errorf("refs:\n%s\nwant:\n%s", got, want)
+	}
+}
