@@ -112,7 +112,12 @@ func folderSet(base map[string]bool, names ...string) map[string]bool {
 
 // inFolder reports whether a file lies below a folder of the set.
 func inFolder(file string, folders map[string]bool) bool {
-	for part := range strings.SplitSeq(path.Dir(file), "/") {
+	return dirIn(path.Dir(file), folders)
+}
+
+// dirIn reports whether dir is or lies below a folder of the set.
+func dirIn(dir string, folders map[string]bool) bool {
+	for part := range strings.SplitSeq(dir, "/") {
 		if folders[part] {
 			return true
 		}
@@ -130,9 +135,14 @@ func platformName(name string) bool {
 // inNonServiceFolder reports whether dir is or lies below a tooling, test,
 // image-definition or hidden folder.
 func inNonServiceFolder(dir string) bool {
+	return dirIn(dir, nonServiceFolders) || inHiddenFolder(dir)
+}
+
+// inHiddenFolder reports whether dir is or lies below a hidden folder
+// (.devcontainer, .github, .circleci): they hold tooling.
+func inHiddenFolder(dir string) bool {
 	for part := range strings.SplitSeq(dir, "/") {
-		// a hidden folder (.devcontainer, .github, .circleci) holds tooling
-		if nonServiceFolders[part] || len(part) > 1 && part[0] == '.' && part != ".." {
+		if len(part) > 1 && part[0] == '.' && part != ".." {
 			return true
 		}
 	}
@@ -173,7 +183,22 @@ func (l *loader) discover() {
 	cands = append(cands, layout...)
 	cands = append(cands, mains...)
 	cands = append(cands, deployed...)
+	cands = slices.DeleteFunc(cands, func(c candidate) bool { return codeGenerator(c.name) })
 	l.repo.Services = merge(cands)
+}
+
+// codeGenerator reports a protoc plugin's name (protoc-gen-go-errors): a
+// build tool with a main package and often a go.mod, never deployed.
+func codeGenerator(name string) bool {
+	return strings.HasPrefix(strings.ToLower(name), "protoc-gen-")
+}
+
+// demoFile reports whether a deploy file describes a demo or a development
+// environment rather than the system: it lies in an example, test or docs
+// folder, or in a hidden one (.devcontainer/docker-compose.yml). Its
+// workloads only join services found elsewhere.
+func demoFile(file string) bool {
+	return inFolder(file, exampleFolders) || inHiddenFolder(path.Dir(file))
 }
 
 // dirSet returns every directory that holds an input, with its parents.
@@ -440,7 +465,7 @@ func (l *loader) composeServices() []candidate {
 				continue
 			}
 			contexts[root]++
-			found = append(found, candidate{name: name, root: root, byPrefix: true, onlyJoin: inFolder(d.in.path, exampleFolders),
+			found = append(found, candidate{name: name, root: root, byPrefix: true, onlyJoin: demoFile(d.in.path),
 				reason: fmt.Sprintf("compose service %s in %s", name, d.in.path),
 				decl:   facts.Position{File: d.in.path, Line: kv[0].Line, Col: kv[0].Column}})
 		}
@@ -503,7 +528,7 @@ func (l *loader) kubernetesServices() []candidate {
 			continue
 		}
 		out = append(out, candidate{name: name, byPrefix: true, root: folderNamed(d.in.path, name),
-			onlyJoin: inFolder(d.in.path, exampleFolders),
+			onlyJoin: demoFile(d.in.path),
 			reason:   fmt.Sprintf("kubernetes %s %s in %s", kind, name, d.in.path),
 			decl:     facts.Position{File: d.in.path, Line: nameNode.Line, Col: nameNode.Column}})
 	}
