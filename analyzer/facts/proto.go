@@ -12,8 +12,13 @@ type ProtoFile struct {
 	Services []ProtoService
 	Messages []ProtoMessage
 
+	// GoPackage is the import path of the go_package option ("" when the
+	// file has none).
+	GoPackage string
+
 	// Vendored is true for protos of well-known or third-party origin kept
-	// in the repo (google/*, vendor copies).
+	// in the repo (google/*, vendor copies, copies of protoc plugins'
+	// option protos such as validate.proto).
 	Vendored bool
 }
 

@@ -36,9 +36,46 @@ func (l *loader) parseProtos(ctx context.Context) {
 		func(i int) *facts.ProtoFile { return l.parseProto(protos[i]) })
 	for _, p := range out {
 		if p != nil {
+			p.Vendored = p.Vendored || thirdPartyProto(p, l.repo.GoModules)
 			l.repo.Protos = append(l.repo.Protos, p)
 		}
 	}
+}
+
+// thirdPartyGoPackages are the Go import paths of projects whose option and
+// error protos repositories copy in (protoc-gen-validate, protovalidate,
+// grpc-gateway's openapiv2 options, gogoproto, gnostic, kratos' errors).
+var thirdPartyGoPackages = []string{
+	"github.com/envoyproxy/", "github.com/bufbuild/protovalidate", "buf.build/gen/go/bufbuild/",
+	"github.com/grpc-ecosystem/", "github.com/gogo/protobuf/", "github.com/google/gnostic",
+	"github.com/googleapis/gnostic", "github.com/go-kratos/kratos/", "github.com/mwitkow/go-proto-validators",
+	"google.golang.org/genproto/", "google.golang.org/protobuf/", "github.com/cncf/xds/",
+}
+
+// thirdPartyPackages are proto packages of those projects.
+var thirdPartyPackages = []string{"validate", "buf.validate", "gogoproto", "grpc.gateway.", "gnostic.", "openapi.v3", "udpa.", "xds."}
+
+// thirdPartyProto reports a copy of a third-party proto: its package or its
+// go_package is one of those projects', and its go_package lies in none of
+// the repository's modules (in protoc-gen-validate's own repository,
+// validate.proto is its own).
+func thirdPartyProto(pf *facts.ProtoFile, mods []*facts.GoModule) bool {
+	for _, m := range mods {
+		if pf.GoPackage == m.Path || strings.HasPrefix(pf.GoPackage, m.Path+"/") {
+			return false
+		}
+	}
+	for _, p := range thirdPartyGoPackages {
+		if strings.HasPrefix(pf.GoPackage, p) {
+			return true
+		}
+	}
+	for _, p := range thirdPartyPackages {
+		if pf.Package == p || strings.HasSuffix(p, ".") && strings.HasPrefix(pf.Package, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseProto prescans, blanks comments, elides top-level message and enum
@@ -80,6 +117,13 @@ func protoFacts(path string, src []byte) (*facts.ProtoFile, error) {
 		case *ast.PackageNode:
 			pf.Package = string(x.Name.AsIdentifier())
 			pf.PackagePos = p.of(x)
+		case *ast.OptionNode:
+			if x.Name != nil && len(x.Name.Parts) == 1 && !x.Name.Parts[0].IsExtension() &&
+				string(x.Name.Parts[0].Name.AsIdentifier()) == "go_package" {
+				if v, ok := x.Val.Value().(string); ok {
+					pf.GoPackage, _, _ = strings.Cut(v, ";")
+				}
+			}
 		case *ast.ImportNode:
 			pf.Imports = append(pf.Imports, facts.ProtoImport{Path: x.Name.AsString(), Pos: p.of(x)})
 		case *ast.ServiceNode:
