@@ -114,7 +114,9 @@ func TestContractOwners(t *testing.T) {
 			t.Errorf("file %s attributed to %q, its facts to %q", f.Path, f.Service, want)
 		}
 	}
-	for p, want := range map[string]string{"api/openapi/trainer.yml": "trainer", "api/openapi/shared.yml": "", "api/protobuf/users.proto": "users"} {
+	for p, want := range map[string]string{"api/openapi/trainer.yml": "trainer", "api/openapi/shared.yml": "", "api/protobuf/users.proto": "users",
+		"api/openapi/orderservice/swagger.yaml": "orderservice", "api/protobuf/orderservice/orders.proto": "orderservice",
+		"pkg/trainer/trainer.proto": "", "pkg/users/users.proto": "users"} {
 		if got[p] != want {
 			t.Errorf("%s belongs to %q, want %q", p, got[p], want)
 		}

@@ -14,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -409,10 +410,10 @@ func (l *loader) finish() {
 	sort.Slice(repo.Protos, func(i, j int) bool { return repo.Protos[i].Path < repo.Protos[j].Path })
 	sortAPIs(repo)
 	for _, spec := range repo.OpenAPI {
-		spec.Service = l.contractOwner(spec.Path)
+		spec.Service = l.contractOwner(spec.Path, true)
 	}
 	for _, p := range repo.Protos {
-		p.Service = l.contractOwner(p.Path)
+		p.Service = l.contractOwner(p.Path, len(p.Services) > 0)
 	}
 	contracts := map[string]string{}
 	for _, spec := range repo.OpenAPI {
@@ -451,25 +452,48 @@ func (l *loader) serviceByName(name string) *facts.Service {
 }
 
 // contractOwner attributes a contract (an OpenAPI spec, a proto) to the
-// service owning its directory or, for a contract kept in a shared folder
-// (api/openapi/trainer.yml, api/protobuf/users.proto), to the service its
-// file name names.
-func (l *loader) contractOwner(p string) string {
+// service owning its directory or, when it lies in a shared folder, to the
+// service its file name names (api/openapi/trainer.yml,
+// pkg/tempopb/tempo.proto). Below a contract folder (api/, proto/), the
+// nearest folder naming a service also does (api/openapi/orderservice/
+// swagger.yaml). Outside contract folders the name counts for APIs only
+// (isAPI: a spec, a proto defining a service): a messages-only proto in a
+// library (pkg/apisix/apisix.proto) stays shared.
+func (l *loader) contractOwner(p string, isAPI bool) string {
 	if s := l.serviceOf(p); s != "" {
 		return s
+	}
+	dirs := strings.Split(path.Dir(p), "/")
+	top := slices.IndexFunc(dirs, func(d string) bool { return contractFolders[strings.ToLower(d)] })
+	if top < 0 && !isAPI {
+		return ""
+	}
+	if top < 0 {
+		top = len(dirs) - 1 // the file name alone
 	}
 	stem := strings.ToLower(strings.TrimSuffix(path.Base(p), path.Ext(p)))
 	for _, suffix := range []string{".openapi", ".swagger", "-openapi", "_openapi", "-api", "_api", ".api"} {
 		stem = strings.TrimSuffix(stem, suffix)
 	}
-	for _, s := range l.repo.Services {
-		for _, n := range nameForms(strings.ToLower(s.Name)) {
-			if n == stem {
+	names := []string{stem}
+	for i := len(dirs) - 1; i > top; i-- {
+		names = append(names, strings.ToLower(dirs[i]))
+	}
+	for _, name := range names {
+		for _, s := range l.repo.Services {
+			if slices.Contains(nameForms(strings.ToLower(s.Name)), name) {
 				return s.Name
 			}
 		}
 	}
 	return ""
+}
+
+// contractFolders are the folders that hold the contracts of several
+// services.
+var contractFolders = map[string]bool{
+	"api": true, "apis": true, "proto": true, "protos": true, "protobuf": true, "openapi": true, "swagger": true,
+	"spec": true, "specs": true, "contracts": true, "schemas": true, "idl": true, "docs": true,
 }
 
 func matchGlobs(globs []string, p string) bool {
