@@ -500,6 +500,14 @@ func composeContext(d *yamlDoc, svc *yaml.Node) (root string, ok bool) {
 	if strings.HasPrefix(root, "../") || root == ".." {
 		return "", true // built from outside the repository: known by name only
 	}
+	// build: {context: ., dockerfile: ./openapi/Dockerfile} builds what
+	// openapi/ holds, unless that is a folder of image definitions
+	// (docker/, build/) or the Dockerfile lies outside the context.
+	if f := scalar(get(b, "dockerfile")); f != "" && !path.IsAbs(f) {
+		if dir := path.Dir(path.Clean(f)); dir != "." && !strings.HasPrefix(dir, "..") && !inNonServiceFolder(dir) {
+			return cleanDir(path.Join(root, dir)), true
+		}
+	}
 	return root, true
 }
 
