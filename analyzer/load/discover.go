@@ -412,26 +412,39 @@ func (l *loader) cmdServices(dirs map[string]bool, below map[string]*dirBelow) [
 // topServices: in a repository whose root is a Go module, when several
 // top-level folders each hold a main package of their own, each is a
 // service (micro/services: address/, avatar/, cache/... each with its
-// main.go, handlers and proto). Tooling, test, example and hidden folders
-// are left out, as are folders starting with an underscore (_examples).
+// main.go, handlers and proto). The same holds for the folders of a
+// top-level src/, with or without a go.mod (a GOPATH-era layout:
+// src/user-microservice/main.go, src/movie-microservice/main.go). Tooling,
+// test, example and hidden folders are left out, as are folders starting
+// with an underscore (_examples).
 func (l *loader) topServices(dirs map[string]bool, below map[string]*dirBelow) []candidate {
-	if !l.hasInput("go.mod") {
-		return nil
-	}
-	var top []string
+	var top, src []string
 	for d := range dirs {
 		if !strings.Contains(d, "/") {
 			top = append(top, d)
+		} else if rest, ok := strings.CutPrefix(d, "src/"); ok && !strings.Contains(rest, "/") {
+			src = append(src, d)
 		}
 	}
-	slices.Sort(top)
 	var out []candidate
-	for _, d := range top {
-		if d == "cmd" || strings.HasPrefix(d, "_") || inNonServiceFolder(d) ||
-			exampleFolders[d] || !l.hasMain(d) {
+	if l.hasInput("go.mod") {
+		out = l.mainFolders(top, below)
+	}
+	return append(out, l.mainFolders(src, below)...)
+}
+
+// mainFolders returns the folders of a list that hold a main package, as
+// services, when there are two or more.
+func (l *loader) mainFolders(list []string, below map[string]*dirBelow) []candidate {
+	slices.Sort(list)
+	var out []candidate
+	for _, d := range list {
+		name := path.Base(d)
+		if name == "cmd" || name == "src" || strings.HasPrefix(name, "_") || inNonServiceFolder(name) ||
+			exampleFolders[name] || !l.hasMain(d) {
 			continue
 		}
-		out = append(out, candidate{name: d, root: d, reason: "main package " + d + "/", decl: l.declIn(d, below)})
+		out = append(out, candidate{name: name, root: d, reason: "main package " + d + "/", decl: l.declIn(d, below)})
 	}
 	if len(out) < 2 {
 		return nil // one program beside a library: not a repository of services
