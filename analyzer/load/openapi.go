@@ -1,8 +1,10 @@
 package load
 
 import (
+	"cmp"
 	"context"
 	"net/url"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -80,10 +82,16 @@ func (l *loader) parseOpenAPI(ctx context.Context) {
 		rule string
 	}
 	seen := map[key]bool{}
+	twins := formatTwins(specs)
 	for _, s := range specs {
-		if s != nil {
-			l.repo.OpenAPI = append(l.repo.OpenAPI, s)
+		if s == nil {
+			continue
 		}
+		if of, ok := twins[s]; ok && l.byPath[s.Path] != nil {
+			l.byPath[s.Path].unread = "the same OpenAPI document as " + of + " (a copy in another format)"
+			continue
+		}
+		l.repo.OpenAPI = append(l.repo.OpenAPI, s)
 	}
 	for _, list := range sups {
 		// A path item file shared by two specs yields its entries twice.
@@ -471,4 +479,63 @@ func sortAPIs(repo *facts.Repo) {
 			repo.UnresolvedGoRoutes++
 		}
 	}
+}
+
+// formatTwins finds the specs that are copies of another in another format:
+// swag and other generators write swagger.json beside swagger.yaml. Of
+// specs in one folder with one name that describe the same operations
+// (same version, servers, base path, methods and paths), the YAML one is
+// kept (the first by path when there are several) and each other is
+// mapped to it.
+func formatTwins(specs []*facts.OpenAPISpec) map[*facts.OpenAPISpec]string {
+	groups := map[string][]*facts.OpenAPISpec{}
+	for _, s := range specs {
+		if s == nil || !s.Loaded {
+			continue
+		}
+		ext := strings.ToLower(path.Ext(s.Path))
+		if ext != ".json" && ext != ".yaml" && ext != ".yml" {
+			continue
+		}
+		stem := strings.TrimSuffix(s.Path, path.Ext(s.Path))
+		groups[stem] = append(groups[stem], s)
+	}
+	out := map[*facts.OpenAPISpec]string{}
+	for _, g := range groups {
+		if len(g) < 2 {
+			continue
+		}
+		slices.SortFunc(g, func(a, b *facts.OpenAPISpec) int {
+			return cmp.Or(cmp.Compare(formatRank(a.Path), formatRank(b.Path)), cmp.Compare(a.Path, b.Path))
+		})
+		keep := g[0]
+		for _, s := range g[1:] {
+			if specShape(s) == specShape(keep) {
+				out[s] = keep.Path
+			}
+		}
+	}
+	return out
+}
+
+// formatRank orders YAML before JSON.
+func formatRank(p string) int {
+	if strings.EqualFold(path.Ext(p), ".json") {
+		return 1
+	}
+	return 0
+}
+
+// specShape is what two copies of one spec share: version, servers, base
+// path, and each operation's method and path.
+func specShape(s *facts.OpenAPISpec) string {
+	var b strings.Builder
+	b.WriteString(s.Version + "\x00" + s.BasePath)
+	for _, sv := range s.Servers {
+		b.WriteString("\x00" + sv.URL)
+	}
+	for _, op := range s.Operations {
+		b.WriteString("\x01" + op.Method + " " + op.Path)
+	}
+	return b.String()
 }

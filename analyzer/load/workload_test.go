@@ -491,3 +491,53 @@ data:
 		t.Errorf("problems:\n%v\nwant:\n%v", got, want)
 	}
 }
+
+// A spec generator's JSON copy of a YAML spec (swag writes both) is read
+// once: the JSON file is skipped, naming the YAML one. A JSON spec that
+// differs from the YAML beside it is a spec of its own.
+func TestOpenAPIFormatTwins(t *testing.T) {
+	repo := loadTxtar(t, `
+-- services/chat/docs/swagger.yaml --
+swagger: "2.0"
+info: {title: chat, version: "1.0"}
+basePath: /api
+paths:
+  /chat/users:
+    get:
+      responses:
+        "200": {description: ok}
+-- services/chat/docs/swagger.json --
+{"swagger": "2.0", "info": {"title": "chat", "version": "1.0"}, "basePath": "/api",
+ "paths": {"/chat/users": {"get": {"responses": {"200": {"description": "ok"}}}}}}
+-- services/match/docs/swagger.yaml --
+swagger: "2.0"
+info: {title: match, version: "1.0"}
+paths:
+  /match:
+    get:
+      responses:
+        "200": {description: ok}
+-- services/match/docs/swagger.json --
+{"swagger": "2.0", "info": {"title": "match", "version": "1.0"},
+ "paths": {"/match": {"post": {"responses": {"200": {"description": "ok"}}}}}}
+`)
+	var specs []string
+	for _, s := range repo.OpenAPI {
+		specs = append(specs, s.Path)
+	}
+	if got := strings.Join(specs, " "); got != "services/chat/docs/swagger.yaml services/match/docs/swagger.json services/match/docs/swagger.yaml" {
+		t.Errorf("specs: %s", got)
+	}
+	reasons := map[string]string{}
+	for _, s := range repo.Skipped {
+		reasons[s.File] = s.Reason
+	}
+	if want := "the same OpenAPI document as services/chat/docs/swagger.yaml (a copy in another format)"; reasons["services/chat/docs/swagger.json"] != want {
+		t.Errorf("swagger.json skipped as %q, want %q", reasons["services/chat/docs/swagger.json"], want)
+	}
+	for _, f := range repo.Files {
+		if f.Path == "services/chat/docs/swagger.json" {
+			t.Errorf("the skipped copy is among the analysed files")
+		}
+	}
+}
