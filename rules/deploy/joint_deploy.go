@@ -25,17 +25,15 @@ var verbWords = map[string]string{facts.VerbBuild: "builds", facts.VerbPush: "pu
 
 func runJointDeploy(pass *analyzer.Pass) error {
 	jobs := pass.Repo.Deploy.CIJobs
+	shipped := map[string]string{} // the services each reported job ships, by file and name
 	for _, j := range jobs {
-		if j.System == facts.CIMake && facts.VerbRank(j.Verb) < facts.VerbRank(facts.VerbPush) {
-			continue // a local build-everything target is not a release
+		if w := jointServices(j); len(w) >= 2 {
+			shipped[j.File+"\x00"+j.Name] = strings.Join(w, ",")
 		}
-		var worst []string
-		for _, svcs := range j.LegServices(facts.VerbBuild) {
-			if len(svcs) > len(worst) || (len(svcs) == len(worst) && strings.Join(svcs, ",") < strings.Join(worst, ",")) {
-				worst = svcs
-			}
-		}
-		if len(worst) < 2 {
+	}
+	for _, j := range jobs {
+		worst := jointServices(j)
+		if len(worst) < 2 || inheritsJointDeploy(j, strings.Join(worst, ","), shipped) {
 			continue
 		}
 		var rel []analyzer.Related
@@ -63,6 +61,43 @@ func runJointDeploy(pass *analyzer.Pass) error {
 	}
 	reportDeployOrder(pass, jobs)
 	return nil
+}
+
+// jointServices returns the services a job ships in its largest leg, or
+// nil for a make target that only builds (a local "build everything"
+// target is not a release).
+func jointServices(j *facts.CIJob) []string {
+	if j.System == facts.CIMake && facts.VerbRank(j.Verb) < facts.VerbRank(facts.VerbPush) {
+		return nil
+	}
+	var worst []string
+	for _, svcs := range j.LegServices(facts.VerbBuild) {
+		if len(svcs) > len(worst) || (len(svcs) == len(worst) && strings.Join(svcs, ",") < strings.Join(worst, ",")) {
+			worst = svcs
+		}
+	}
+	return worst
+}
+
+// inheritsJointDeploy reports a make target that ships the services only
+// through a prerequisite reported for shipping the same ones
+// ("up: down start" over "start: docker compose up"): the finding is the
+// prerequisite's. Its prerequisites stand in as steps on its own line.
+func inheritsJointDeploy(j *facts.CIJob, services string, shipped map[string]string) bool {
+	if j.System != facts.CIMake {
+		return false
+	}
+	for _, st := range j.Steps {
+		if st.Pos.Line != j.Pos.Line && len(st.Refs) > 0 {
+			return false // its own recipe ships something
+		}
+	}
+	for _, n := range j.Needs {
+		if shipped[j.File+"\x00"+n.Job] == services {
+			return true
+		}
+	}
+	return false
 }
 
 // reportDeployOrder flags a job deploying some services that needs,
