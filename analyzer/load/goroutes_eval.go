@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
 )
@@ -689,7 +690,21 @@ func (r *routeResolver) call(x *ast.CallExpr, fr *frame) any {
 	default:
 		r.expr(x.Fun, fr)
 	}
-	return wrapped(r.args(x.Args, fr))
+	args := r.args(x.Args, fr)
+	if len(args) > 1 {
+		// srv.HandlePrefix("/v1/auth", http.StripPrefix("/v1/auth", router)):
+		// a server decouple does not know registers the router under a path,
+		// as net/http's Handle does.
+		if p, ok := r.str(x.Args[0], fr, 0); ok && strings.HasPrefix(p, "/") {
+			for _, a := range args[1:] {
+				if child, _, _ := unwrapRouter(a); child != nil {
+					r.served(a)
+					return nil
+				}
+			}
+		}
+	}
+	return wrapped(args)
 }
 
 func unparen(e ast.Expr) ast.Expr {
