@@ -5,6 +5,7 @@
 package code
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -30,14 +31,21 @@ var contractDirs = map[string]bool{
 	"client": true, "clients": true, "sdk": true,
 }
 
-// specGenerated reports whether a package holds code generated from a spec.
+// specGenerated reports whether a package is code generated from a spec: it
+// holds such code, and no more hand-written files than generated ones. A
+// package of business logic with one generated file in it (biz/ holding a
+// job.pb.go) is not a contract.
 func specGenerated(p *facts.GoPackage) bool {
-	for _, g := range p.Generators {
-		if specGenerators[g] {
-			return true
+	if !slices.ContainsFunc(p.Generators, func(g string) bool { return specGenerators[g] }) {
+		return false
+	}
+	nonTest := 0
+	for _, f := range p.Files {
+		if !strings.HasSuffix(f, "_test.go") {
+			nonTest++
 		}
 	}
-	return false
+	return p.HandWritten <= nonTest-p.HandWritten
 }
 
 // belowService returns the path segments of dir below the directory of
