@@ -99,6 +99,9 @@ type GoStruct struct {
 	Pos  Position
 	// Tags are the persistence tag keys its fields use, sorted.
 	Tags []string
+	// Generic is true for a type with type parameters (ListResult[T]): a
+	// container of records, not a record.
+	Generic bool
 }
 
 // GoImport is one import spec.

@@ -356,7 +356,8 @@ func parseModels(in *input) []facts.GoStruct {
 				}
 			}
 			if len(keys) > 0 {
-				out = append(out, facts.GoStruct{Name: ts.Name.Name, Pos: goPos(fset, in.path, ts.Name.Pos()), Tags: slices.Sorted(maps.Keys(keys))})
+				out = append(out, facts.GoStruct{Name: ts.Name.Name, Pos: goPos(fset, in.path, ts.Name.Pos()), Tags: slices.Sorted(maps.Keys(keys)),
+					Generic: ts.TypeParams != nil && len(ts.TypeParams.List) > 0})
 			}
 		}
 	}

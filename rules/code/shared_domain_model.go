@@ -34,19 +34,24 @@ func runSharedDomainModel(pass *analyzer.Pass) error {
 			continue
 		}
 		what, at := "", p.Pos
-		switch {
-		case len(p.Models) > 0:
-			var names []string
-			tags := map[string]bool{}
-			for _, m := range p.Models {
-				names = append(names, m.Name)
-				for _, t := range m.Tags {
-					tags[t] = true
-				}
+		var names []string
+		tags := map[string]bool{}
+		for _, m := range p.Models {
+			if m.Generic {
+				continue // ListResult[T]: a container of any service's records
 			}
+			if len(names) == 0 {
+				at = m.Pos
+			}
+			names = append(names, m.Name)
+			for _, t := range m.Tags {
+				tags[t] = true
+			}
+		}
+		switch {
+		case len(names) > 0:
 			what = fmt.Sprintf("defines persistence models (%s with %s tags)", listNames(names, 3), strings.Join(sortedSet(tags), "/"))
-			at = p.Models[0].Pos
-		case modelPackageNames[p.Name]:
+		case modelPackageNames[p.Name] && !genericCode(p.Dir):
 			what = fmt.Sprintf("is a %s package", p.Name)
 		default:
 			continue
@@ -65,6 +70,26 @@ func runSharedDomainModel(pass *analyzer.Pass) error {
 		})
 	}
 	return nil
+}
+
+// genericWords are folder names of generic shared code: a models package
+// below one (pkg/logger/models) holds that code's settings, not a domain.
+var genericWords = map[string]bool{
+	"log": true, "logger": true, "logging": true, "config": true, "configs": true, "errors": true,
+	"middleware": true, "middlewares": true, "tracing": true, "telemetry": true, "otel": true,
+	"metrics": true, "monitoring": true, "observability": true,
+}
+
+// genericCode reports whether a directory lies below a folder of generic
+// shared code.
+func genericCode(dir string) bool {
+	parts := strings.Split(dir, "/")
+	for _, p := range parts[:len(parts)-1] {
+		if genericWords[strings.ToLower(p)] {
+			return true
+		}
+	}
+	return false
 }
 
 // sharedUsers maps each shared package to the services whose packages
@@ -129,7 +154,8 @@ service compiles against; usually the services also end up sharing the tables be
 can no longer change or ship on their own.
 
 Generic shared code — logging, config, errors, middleware, generated contract code — is fine and
-not reported. Services count when any of their production packages imports the model package,
+not reported: a models package below such a folder (pkg/logger/models) holds its settings, and a
+generic type with tags (ListResult[T]) holds any service's records. Services count when any of their production packages imports the model package,
 directly or through other shared packages.
 
 Example:
