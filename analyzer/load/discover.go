@@ -170,8 +170,12 @@ func (l *loader) discover() {
 	}
 	dirs, below := l.dirSet(), l.belowDirs()
 	mods, hosts := l.goModServices(below)
-	layout := append(append(l.folderServices(dirs, below), l.cmdServices(dirs, below)...), l.topServices(dirs, below)...)
 	deployed := append(append(l.composeServices(), l.kubernetesServices()...), l.dockerfileServices()...)
+	deployedNames := map[string]bool{}
+	for _, c := range deployed {
+		deployedNames[c.name] = true
+	}
+	layout := append(append(l.folderServices(dirs, below, deployedNames), l.cmdServices(dirs, below)...), l.topServices(dirs, below)...)
 	mains := l.mainServices(deployed, append(slices.Clone(mods), layout...), below)
 	for _, h := range hosts {
 		if !slices.ContainsFunc(mains, func(m candidate) bool { return under(m.root, h.root) }) {
@@ -351,8 +355,10 @@ func deployedFolder(dir string, names map[string][]string) (name, folder string)
 
 // folderServices: every child of a services/, apps/, svc/ folder that holds
 // input files; in such a folder one level down, every child that holds a
-// program (a main package, a Dockerfile or a go.mod).
-func (l *loader) folderServices(dirs map[string]bool, below map[string]*dirBelow) []candidate {
+// program (a main package, a Dockerfile or a go.mod) or has the name of a
+// service the deploy files run (internal/services/geo, run by a compose
+// service geo from a binary built elsewhere).
+func (l *loader) folderServices(dirs map[string]bool, below map[string]*dirBelow, deployed map[string]bool) []candidate {
 	var children []string
 	for d := range dirs {
 		parent := path.Dir(d)
@@ -362,7 +368,7 @@ func (l *loader) folderServices(dirs map[string]bool, below map[string]*dirBelow
 		// One level down (backend/services/orders), the folder must hold a
 		// program: argo-cd's applicationset/services/ and
 		// resource_customizations/apps/ hold packages and data.
-		if strings.Contains(parent, "/") && (below[d] == nil || !below[d].program) {
+		if strings.Contains(parent, "/") && (below[d] == nil || !below[d].program) && !deployed[path.Base(d)] {
 			continue
 		}
 		children = append(children, d)
