@@ -26,6 +26,9 @@ type candidate struct {
 	byPrefix bool
 	// onlyJoin adds evidence to an existing service but never founds one.
 	onlyJoin bool
+	// mounted is, for a compose service built from an image definition, the
+	// repository directory bind-mounted at its working_dir: the code it runs.
+	mounted string
 }
 
 // serviceFolders are the parent folders whose children are services.
@@ -483,15 +486,25 @@ func (l *loader) composeServices() []candidate {
 				isInfraImage(scalar(get(kv[1], "image"))) {
 				continue
 			}
-			contexts[root]++
-			found = append(found, candidate{name: name, root: root, byPrefix: true, onlyJoin: demoFile(d.in.path),
+			c := candidate{name: name, root: root, byPrefix: true, onlyJoin: demoFile(d.in.path),
 				reason: fmt.Sprintf("compose service %s in %s", name, d.in.path),
-				decl:   facts.Position{File: d.in.path, Line: kv[0].Line, Col: kv[0].Column}})
+				decl:   facts.Position{File: d.in.path, Line: kv[0].Line, Col: kv[0].Column}}
+			if root != "" && inNonServiceFolder(root) {
+				// built from an image definition (docker/web), run from the
+				// code mounted at its working_dir (./web:/web): that code.
+				c.mounted = mountedWorkdir(d, kv[1])
+			}
+			contexts[root]++
+			found = append(found, c)
 		}
 		// A build context shared by several compose services (one image
-		// built many ways, or the whole repository) belongs to none of them.
+		// built many ways, or the whole repository) belongs to none of them,
+		// unless each runs the code mounted at its working_dir.
 		for _, c := range found {
-			if contexts[c.root] > 1 {
+			switch {
+			case c.mounted != "":
+				c.root = c.mounted
+			case contexts[c.root] > 1:
 				c.root = ""
 			}
 			out = append(out, c)
@@ -528,6 +541,40 @@ func composeContext(d *yamlDoc, svc *yaml.Node) (root string, ok bool) {
 		}
 	}
 	return root, true
+}
+
+// mountedWorkdir maps a compose service's working_dir back through its
+// bind mounts to a repository directory (./web:/web with working_dir /web
+// runs web/), or "".
+func mountedWorkdir(d *yamlDoc, svc *yaml.Node) string {
+	wd := path.Clean(scalar(get(svc, "working_dir")))
+	if !path.IsAbs(wd) {
+		return ""
+	}
+	for _, v := range items(get(svc, "volumes")) {
+		var src, target string
+		if v.Kind == yaml.ScalarNode {
+			parts := strings.Split(v.Value, ":")
+			if len(parts) < 2 {
+				continue
+			}
+			src, target = parts[0], parts[1]
+		} else if t := scalar(get(v, "type")); t == "bind" || t == "" {
+			src, target = scalar(get(v, "source")), scalar(get(v, "target"))
+		}
+		if !strings.HasPrefix(src, ".") || !path.IsAbs(target) {
+			continue // a named volume, or a host path outside the repository
+		}
+		t := path.Clean(target)
+		if wd != t && !strings.HasPrefix(wd, t+"/") {
+			continue
+		}
+		dir := cleanDir(path.Join(path.Dir(d.in.path), src, strings.TrimPrefix(wd, t)))
+		if dir != "" && !strings.HasPrefix(dir, "..") {
+			return dir
+		}
+	}
+	return ""
 }
 
 // kubernetesServices: Deployments and StatefulSets whose containers do not
