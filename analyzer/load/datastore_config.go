@@ -22,20 +22,24 @@ import (
 // files.
 func (l *loader) configRefs() []rawRef {
 	var out []rawRef
+	mounts := l.configMounts()
 	for _, in := range l.inputs {
 		if ignoredForData(in.path) {
 			continue
 		}
-		svc := l.serviceOf(in.path)
-		switch in.kind {
-		case kindEnv:
-			if svc != "" {
-				out = append(out, refsFromSettings(l.dotenvSettings(in), svc, "env-file", "")...)
-			}
-		case kindTOML:
-			if svc != "" {
-				out = append(out, refsFromSettings(l.tomlSettings(in), svc, "config", "")...)
-			}
+		svcs := l.configUsers(in.path, mounts)
+		if len(svcs) == 0 || in.kind != kindEnv && in.kind != kindTOML {
+			continue
+		}
+		var settings []setting
+		source := "config"
+		if in.kind == kindEnv {
+			settings, source = l.dotenvSettings(in), "env-file"
+		} else {
+			settings = l.tomlSettings(in)
+		}
+		for _, svc := range svcs {
+			out = append(out, refsFromSettings(settings, svc, source, "")...)
 		}
 	}
 	charts := l.chartNames()
@@ -47,12 +51,55 @@ func (l *loader) configRefs() []rawRef {
 			out = append(out, l.helmRefs(d, charts)...)
 			continue
 		}
-		if svc := l.serviceOf(d.in.path); svc != "" {
+		if svcs := l.configUsers(d.in.path, mounts); len(svcs) > 0 {
 			var settings []setting
 			flattenYAML(d, d.root, "", 0, &settings)
-			out = append(out, refsFromSettings(settings, svc, "config", "")...)
+			for _, svc := range svcs {
+				out = append(out, refsFromSettings(settings, svc, "config", "")...)
+			}
 		}
 	}
+	return out
+}
+
+// configMounts maps each repository folder that compose bind-mounts into
+// a service's container (./quickstart/configs:/data/conf) to the services
+// mounting it. The repository root is left out: mounting it is mounting
+// the source tree, not a config folder.
+func (l *loader) configMounts() map[string][]string {
+	out := map[string][]string{}
+	for _, w := range l.repo.Workloads {
+		if w.Service == "" {
+			continue
+		}
+		for _, m := range w.Mounts {
+			if m.Bind && m.Source != "" && m.Source != "." && !strings.HasPrefix(m.Source, "..") && !slices.Contains(out[m.Source], w.Service) {
+				out[m.Source] = append(out[m.Source], w.Service)
+			}
+		}
+	}
+	for _, svcs := range out {
+		slices.Sort(svcs)
+	}
+	return out
+}
+
+// configUsers returns the services whose configuration a file is: the
+// service owning its folder or, for a shared file, every service that
+// mounts a folder holding it (or the file itself).
+func (l *loader) configUsers(file string, mounts map[string][]string) []string {
+	if svc := l.serviceOf(file); svc != "" {
+		return []string{svc}
+	}
+	var out []string
+	for dir := file; dir != "." && dir != "/" && dir != ""; dir = path.Dir(dir) {
+		for _, s := range mounts[dir] {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 

@@ -303,3 +303,48 @@ shop config mongo.host -> mongodb://mongo:27017/catalog`
 		t.Errorf("refs:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// A shared config folder that compose bind-mounts into several services'
+// containers configures each of them; the repository root mounted as
+// source code does not.
+func TestDatastoreMountedConfig(t *testing.T) {
+	repo := loadTxtar(t, `
+-- docker-compose.yml --
+services:
+  user:
+    build: ./user
+    volumes:
+      - ./quickstart/configs:/data/conf
+    command: ["/app/user", "-conf", "/data/conf"]
+  saas:
+    build: ./saas
+    volumes:
+      - type: bind
+        source: ./quickstart/configs
+        target: /data/conf
+  dev:
+    build: ./dev
+    volumes:
+      - .:/src
+  mysqld:
+    image: mysql:8
+-- quickstart/configs/config.yaml --
+data:
+  database:
+    source: root:secret@tcp(mysqld:3306)/kit
+-- other/config.yaml --
+db:
+  url: postgres://u:p@pg:5432/other
+-- user/main.go --
+package main
+-- saas/main.go --
+package main
+-- dev/main.go --
+package main
+`)
+	want := `saas config data.database.source -> mysql://mysqld:3306/kit
+user config data.database.source -> mysql://mysqld:3306/kit`
+	if got := refLines(repo); got != want {
+		t.Errorf("refs:\n%s\nwant:\n%s", got, want)
+	}
+}
