@@ -246,7 +246,8 @@ type ImageTag struct {
 // Bundle is one deployable that runs several services: an image, a
 // process manager configuration, a Procfile.
 type Bundle struct {
-	// Kind is dockerfile, supervisord, modd or procfile.
+	// Kind is dockerfile, supervisord, modd or procfile, or image for one
+	// compose build run as several services.
 	Kind    string
 	File    string
 	Pos     Position

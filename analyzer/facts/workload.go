@@ -20,6 +20,9 @@ type Workload struct {
 	// Build is the compose build context, repo-relative ("." for the
 	// repository root, "" when none).
 	Build string
+	// Dockerfile is the Dockerfile a compose build uses, repo-relative
+	// (Build/Dockerfile unless the build names another; "" when none).
+	Dockerfile string
 	// Datastore is true when the image runs a database, cache or broker.
 	Datastore bool
 

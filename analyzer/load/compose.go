@@ -461,6 +461,12 @@ func (l *loader) composeWorkload(p *composeProject, mainFile, envFile string, pr
 		if w.Build == "" {
 			w.Build = "."
 		}
+		switch f := svc.Build.Dockerfile; {
+		case f == "":
+			w.Dockerfile = joinDir(w.Build, "Dockerfile")
+		case !path.IsAbs(f):
+			w.Dockerfile = joinDir(w.Build, f)
+		}
 	}
 	w.Service = l.composeService(svc, w, p.dir)
 	if len(svc.Labels) > 0 {

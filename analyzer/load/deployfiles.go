@@ -59,11 +59,77 @@ func (l *loader) parseDeployFiles(ctx context.Context, ix *deployIndex) {
 			}
 		})
 	}
+	d.Bundles = append(d.Bundles, l.imageBundles()...)
 	d.ImageTags = append(d.ImageTags, ix.versionTags...)
 	d.ImageTags = append(d.ImageTags, ix.helmTags()...)
 	d.ImageTags = append(d.ImageTags, ix.kustomizeTags()...)
 	d.ImageTags = append(d.ImageTags, ix.skaffoldTags()...)
 	d.Waits = append(d.Waits, ix.helmHookWaits()...)
+}
+
+// imageBundles groups the compose services built from one Dockerfile and
+// context: when they run different repository services (chat and user,
+// each "build: ." with its own command), that image is one deployable for
+// all of them. A compose service that bind-mounts its service's code runs
+// that code, not the image's (a shared development image), and is left out.
+func (l *loader) imageBundles() []*facts.Bundle {
+	type key struct{ build, dockerfile string }
+	groups := map[key][]*facts.Workload{}
+	var order []key
+	for _, w := range l.repo.Workloads {
+		if w.Kind != "compose" || w.Dockerfile == "" || w.Service == "" || l.mountsCode(w) {
+			continue
+		}
+		k := key{w.Build, w.Dockerfile}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], w)
+	}
+	var out []*facts.Bundle
+	for _, k := range order {
+		ws := groups[k]
+		// Reported where compose runs it the first time: there the image
+		// becomes several services.
+		b := &facts.Bundle{Kind: "image", File: k.dockerfile, Pos: ws[0].Pos}
+		seen := map[string]bool{}
+		for _, w := range ws {
+			if seen[w.Service] {
+				continue
+			}
+			seen[w.Service] = true
+			text := "compose service " + w.Name
+			if w.Command != "" {
+				text += " (" + w.Command + ")"
+			}
+			b.Members = append(b.Members, facts.BundleMember{Service: w.Service, How: "run", Pos: w.Pos, Text: text})
+		}
+		if len(b.Members) >= 2 {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// mountsCode reports whether a compose service bind-mounts the code of
+// the service it runs: a folder of that service, one holding it, or the
+// whole repository. w.Service names a service.
+func (l *loader) mountsCode(w *facts.Workload) bool {
+	s := l.serviceByName(w.Service)
+	for _, m := range w.Mounts {
+		if !m.Bind || m.Source == "" || strings.HasPrefix(m.Source, "..") {
+			continue
+		}
+		if m.Source == "." {
+			return true // the whole repository
+		}
+		for _, d := range s.Dirs {
+			if under(d, m.Source) || under(m.Source, d) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // instruction is one Dockerfile instruction, continuation lines joined.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/decouplehq/decouple/analyzer"
+	"github.com/decouplehq/decouple/analyzer/facts"
 )
 
 // SingleDeployable reports several services built into or started from one
@@ -22,6 +23,7 @@ var SingleDeployable = &analyzer.Rule{
 
 var bundleWords = map[string]string{
 	"dockerfile": "the image built from", "supervisord": "the supervisord config", "modd": "the modd config", "procfile": "the Procfile",
+	"image": "the one image built from",
 }
 
 func runSingleDeployable(pass *analyzer.Pass) error {
@@ -50,7 +52,7 @@ func runSingleDeployable(pass *analyzer.Pass) error {
 			Pos: b.Pos, Services: svcs, Related: rel,
 			Message: fmt.Sprintf("%s %s runs %d services%s: %s (%s)", bundleWords[b.Kind], b.File, len(svcs), under,
 				analyzer.ListNames(svcs), strings.Join(evidence, "; ")),
-			Entity: "bundle:" + b.File,
+			Entity: bundleEntity(b),
 		})
 	}
 	for _, root := range pass.Repo.CompositionRoots {
@@ -69,6 +71,16 @@ func runSingleDeployable(pass *analyzer.Pass) error {
 		})
 	}
 	return nil
+}
+
+// bundleEntity identifies a bundle's finding: its file, and for an image
+// run as several compose services, its kind too (the Dockerfile may be a
+// bundle of its own).
+func bundleEntity(b *facts.Bundle) string {
+	if b.Kind == "image" {
+		return "bundle:image\x00" + b.File
+	}
+	return "bundle:" + b.File
 }
 
 // isTooling reports whether a package lies in a tooling, test or example
@@ -90,7 +102,9 @@ the repository layout says. The split into services is then only in the source t
 Flagged: a Dockerfile that compiles or starts several services (go build of several
 services' commands, a CMD/ENTRYPOINT naming them, or a process manager started in an image
 that copies several services); a supervisord, modd or Procfile config that runs several
-services' programs; a main package that belongs to no service and imports several services
+services' programs; one image, built once from one Dockerfile, run by compose as several
+services (each with its own command; services that bind-mount their own code run that code and
+are left out); a main package that belongs to no service and imports several services
 (a composition root such as cmd/all; generators and test binaries under tools/, hack/,
 test/ or examples/ are not deployables). Copying another service's sources (generated clients, protos) into an
 image is not flagged.
