@@ -468,6 +468,9 @@ func (l *loader) composeWorkload(p *composeProject, mainFile, envFile string, pr
 			w.Dockerfile = joinDir(w.Build, f)
 		}
 	}
+	if w.Dockerfile == "" && svc.Build == nil {
+		w.Dockerfile = l.images[imageRepo(svc.Image)] // an image this repository builds
+	}
 	w.Service = l.composeService(svc, w, p.dir)
 	if len(svc.Labels) > 0 {
 		w.Labels = map[string]string(svc.Labels)

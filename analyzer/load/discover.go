@@ -156,6 +156,7 @@ func inHiddenFolder(dir string) bool {
 // otherwise from the repository's layout and deploy files, strongest
 // evidence first.
 func (l *loader) discover() {
+	l.images = l.builtImages()
 	var cands []candidate
 	if len(l.opts.Services) > 0 {
 		for _, s := range l.opts.Services {
@@ -482,12 +483,21 @@ func (l *loader) composeServices() []candidate {
 		for _, kv := range pairs(get(d.root, "services")) {
 			name := kv[0].Value
 			root, built := composeContext(d, kv[1])
+			reason := fmt.Sprintf("compose service %s in %s", name, d.in.path)
+			if df := l.images[imageRepo(scalar(get(kv[1], "image")))]; !built && df != "" {
+				// runs an image this repository builds: code of its own,
+				// in the Dockerfile's folder unless that only holds images
+				built, reason = true, reason+" (image built from "+df+")"
+				if dir := path.Dir(df); dir != "." && !inNonServiceFolder(dir) {
+					root = dir
+				}
+			}
 			if !built || isTestHarness(name) || IsDatastoreImage(name) || isInfraImage(name) ||
 				isInfraImage(scalar(get(kv[1], "image"))) {
 				continue
 			}
 			c := candidate{name: name, root: root, byPrefix: true, onlyJoin: demoFile(d.in.path),
-				reason: fmt.Sprintf("compose service %s in %s", name, d.in.path),
+				reason: reason,
 				decl:   facts.Position{File: d.in.path, Line: kv[0].Line, Col: kv[0].Column}}
 			if root != "" && inNonServiceFolder(root) {
 				// built from an image definition (docker/web), run from the

@@ -145,6 +145,9 @@ type loader struct {
 	repo  *facts.Repo
 	stats *Stats              // the phase timings
 	owner *facts.ServiceIndex // attributes paths to services, once discovered
+	// images maps the image repositories the repository builds to their
+	// Dockerfiles (builtImages), from discovery on.
+	images map[string]string
 
 	inputs []*input // read, text, in path order
 	byPath map[string]*input
