@@ -181,6 +181,7 @@ func (l *loader) discover() {
 	}
 	layout := append(append(l.folderServices(dirs, below, deployedNames), l.cmdServices(dirs, below)...), l.topServices(dirs, below)...)
 	mains := l.mainServices(deployed, append(slices.Clone(mods), layout...), below)
+	layout = append(layout, l.appServices(dirs, below, mains)...)
 	for _, h := range hosts {
 		if !slices.ContainsFunc(mains, func(m candidate) bool { return under(m.root, h.root) }) {
 			mods = append(mods, h)
@@ -366,13 +367,14 @@ func (l *loader) folderServices(dirs map[string]bool, below map[string]*dirBelow
 	var children []string
 	for d := range dirs {
 		parent := path.Dir(d)
+		program := below[d] != nil && below[d].program
 		if !serviceFolders[path.Base(parent)] || strings.Count(parent, "/") > 1 {
 			continue
 		}
 		// One level down (backend/services/orders), the folder must hold a
 		// program: argo-cd's applicationset/services/ and
 		// resource_customizations/apps/ hold packages and data.
-		if strings.Contains(parent, "/") && (below[d] == nil || !below[d].program) && !deployed[path.Base(d)] {
+		if strings.Contains(parent, "/") && !program && !deployed[path.Base(d)] {
 			continue
 		}
 		children = append(children, d)
@@ -382,6 +384,42 @@ func (l *loader) folderServices(dirs map[string]bool, below map[string]*dirBelow
 	for _, d := range children {
 		out = append(out, candidate{name: path.Base(d), root: d,
 			reason: "folder " + d + "/", decl: l.declIn(d, below)})
+	}
+	return out
+}
+
+// appServices: go-zero's app/order/cmd/{api,rpc}: each folder of a
+// top-level app/ whose programs are its own (in its cmd/ or itself) is a
+// service; one whose programs lie in subfolders (kratos' app/shop/admin,
+// app/shop/interface, each with its cmd/) holds one service per subfolder,
+// named like kratos' deploy names (shop-admin). Elsewhere app/ is one
+// application's code (app/handlers, app/config). Folders holding the main
+// package of a service the deploy files name (mains) are left to it.
+func (l *loader) appServices(dirs map[string]bool, below map[string]*dirBelow, mains []candidate) []candidate {
+	program := func(d string) bool { return below[d] != nil && below[d].program }
+	claimed := func(d string) bool {
+		return slices.ContainsFunc(mains, func(m candidate) bool { return under(m.root, d) })
+	}
+	var out []candidate
+	add := func(name, d string) {
+		if !claimed(d) {
+			out = append(out, candidate{name: name, root: d, reason: "folder " + d + "/", decl: l.declIn(d, below)})
+		}
+	}
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
+		name := path.Base(d)
+		if path.Dir(d) != "app" || !program(d) || genericDirs[name] || name == "cmd" || inNonServiceFolder(d) {
+			continue
+		}
+		if program(d+"/cmd") || l.hasMain(d) {
+			add(name, d)
+			continue
+		}
+		for _, c := range slices.Sorted(maps.Keys(dirs)) {
+			if path.Dir(c) == d && program(c) && !inNonServiceFolder(c) {
+				add(name+"-"+path.Base(c), c)
+			}
+		}
 	}
 	return out
 }
