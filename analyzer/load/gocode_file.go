@@ -144,8 +144,12 @@ scan:
 			if e, err := constraint.Parse(t); err == nil {
 				plus = append(plus, e)
 			}
-		case h.generator == "" && strings.HasPrefix(t, "// Code generated ") && strings.HasSuffix(t, " DO NOT EDIT."):
+		case h.generator == "" && strings.HasPrefix(t, "// Code generated ") && (strings.HasSuffix(t, " DO NOT EDIT.") || strings.HasSuffix(t, " DO NOT EDIT!")):
 			h.generator = generatorOf(t)
+		case h.generator == "goctl" && strings.HasPrefix(t, "// Source: ") && strings.HasSuffix(t, ".proto"):
+			// goctl writes a service's zrpc client from its proto (and its
+			// database models from SQL, with no Source line)
+			h.generator = "goctl-rpc"
 		}
 	}
 	if h.expr == nil && h.exprErr == "" && len(plus) > 0 {
@@ -161,7 +165,7 @@ scan:
 // line: protoc-gen-go, protoc-gen-go-grpc, oapi-codegen, openapi-generator,
 // go-swagger, ent, ... ("unknown" when the line names none).
 func generatorOf(line string) string {
-	t := strings.TrimSuffix(strings.TrimPrefix(line, "// Code generated "), "DO NOT EDIT.")
+	t := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(line, "// Code generated "), "DO NOT EDIT."), "DO NOT EDIT!")
 	low := strings.ToLower(t)
 	switch {
 	case strings.Contains(low, "openapi generator") || strings.Contains(low, "openapi-generator"):
