@@ -236,9 +236,12 @@ func composeContent(d *yamlDoc) []byte {
 		}
 	}
 	for _, kv := range pairs(get(d.root, "services")) {
-		for _, f := range pairs(kv[1]) {
-			if f[0].Value == "extends" && get(f[1], "file") != nil {
-				blankNode(data, f[0], f[1])
+		fields := pairs(kv[1])
+		for _, f := range fields {
+			if f[0].Value == "extends" && get(f[1], "file") != nil && blankNode(data, f[0], f[1]) && len(fields) == 1 {
+				// the service was only the extension: it stays a service,
+				// with nothing of its own ("redis: {}"), not a null one
+				copy(data[lineOffset(data, f[0].Line)+f[0].Column-1:], "{}")
 			}
 		}
 	}
@@ -289,12 +292,12 @@ func blankOldBooleans(data []byte, n *yaml.Node, depth int) {
 
 // blankNode replaces the lines a key and its value span with spaces, when
 // the key starts its line.
-func blankNode(data []byte, key, val *yaml.Node) {
+func blankNode(data []byte, key, val *yaml.Node) bool {
 	last := lastLine(val)
 	lines := bytes.SplitAfter(data, []byte("\n"))
 	prefix := lines[key.Line-1][:key.Column-1]
 	if len(bytes.TrimSpace(prefix)) != 0 {
-		return
+		return false
 	}
 	off := 0
 	for i, ln := range lines {
@@ -307,6 +310,20 @@ func blankNode(data []byte, key, val *yaml.Node) {
 		}
 		off += len(ln)
 	}
+	return true
+}
+
+// lineOffset returns the offset of the start of a 1-based line.
+func lineOffset(data []byte, line int) int {
+	off := 0
+	for i := 1; i < line; i++ {
+		j := bytes.IndexByte(data[off:], '\n')
+		if j < 0 {
+			return len(data)
+		}
+		off += j + 1
+	}
+	return off
 }
 
 func lastLine(n *yaml.Node) int {

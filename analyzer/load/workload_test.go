@@ -541,3 +541,42 @@ paths:
 		}
 	}
 }
+
+// A compose service that only extends a service of another file is a
+// service with nothing of its own, not an invalid null one: the file loads
+// (compose-go would read the other file; decouple does not).
+func TestComposeExtendsFileOnly(t *testing.T) {
+	repo := loadTxtar(t, `
+-- docker-compose.base.yaml --
+services:
+  redis:
+    image: redis:7
+  postgres:
+    image: postgres:16
+-- quickstart/docker-compose.yaml --
+services:
+  redis:
+    extends:
+      file: ../docker-compose.base.yaml
+      service: redis
+  postgres:
+    extends: {file: ../docker-compose.base.yaml, service: postgres}
+  api:
+    build: ../api
+    depends_on: [redis]
+-- api/main.go --
+package main
+`)
+	if len(repo.Problems) != 0 {
+		t.Fatalf("problems: %+v", repo.Problems)
+	}
+	var names []string
+	for _, w := range repo.Workloads {
+		if strings.HasPrefix(w.Pos.File, "quickstart/") {
+			names = append(names, w.Name)
+		}
+	}
+	if got := strings.Join(names, " "); got != "redis postgres api" {
+		t.Errorf("quickstart workloads: %s", got)
+	}
+}
