@@ -56,7 +56,8 @@ func (v Versioning) Allowed() []string {
 // (a grpc-gateway mux, a file server) and cannot carry a version itself.
 func DefaultAllowUnversioned() []string {
 	return []string{
-		"**/health", "**/health/**", "**/healthz", "**/healthz/**", "**/healthcheck",
+		"**/health", "**/health/**", "**/healthz", "**/healthz/**", "**/healthcheck", "**/_health", "**/_health/**",
+		"**/_healthz", "**/_healthcheck", "**/health-check", "**/health_check", "**/_ready", "**/_live", "**/_metrics",
 		"**/live", "**/livez", "**/livez/**", "**/liveness", "**/readyz", "**/readyz/**", "**/readiness", "**/ready",
 		"**/ping", "**/metrics", "**/-/healthy", "**/-/ready", "**/debug/**",
 		"/", "**/swagger", "**/swagger/**", "**/swagger-ui", "**/swagger-ui/**", "**/swagger.json", "**/swagger.yaml",

@@ -76,14 +76,16 @@ func kindOf(name string) string {
 
 // jsoncFile reports whether a .json file is one of the settings files that
 // their tools read as JSON with comments (TypeScript's tsconfig, VS Code's
-// settings, dev containers, ESLint, Babel, TSLint): decouple needs nothing
+// settings, dev containers, ESLint, Babel, TSLint, TypeDoc, API Extractor,
+// Turborepo): decouple needs nothing
 // in them, and reading them as JSON would report every comment as an error.
 func jsoncFile(p string) bool {
 	base := strings.ToLower(path.Base(p))
 	switch {
 	case strings.HasPrefix(base, "tsconfig") || strings.HasPrefix(base, "jsconfig"),
 		base == "devcontainer.json" || base == ".devcontainer.json" || base == ".eslintrc.json",
-		base == "babel.config.json" || base == ".babelrc.json" || base == "tslint.json":
+		base == "babel.config.json" || base == ".babelrc.json" || base == "tslint.json",
+		base == "typedoc.json" || base == "api-extractor.json" || base == "turbo.json":
 		return true
 	}
 	return strings.HasPrefix(p, ".vscode/") || strings.Contains(p, "/.vscode/")

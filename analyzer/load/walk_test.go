@@ -42,6 +42,7 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 	writeFile(t, dir, "web/tsconfig.app.json", "/* see https://angular.io/config/tsconfig */\n{\n  \"a\": 1, // trailing\n}\n")
 	writeFile(t, dir, ".vscode/settings.json", "{\n  // editor settings\n}\n")
 	writeFile(t, dir, "web/app/babel.config.json", "{\n  // presets\n  \"presets\": [],\n}\n")
+	writeFile(t, dir, "sdks/ts/typedoc.json", "{\n  // entry points\n  \"entryPoints\": [\"src\"]\n}\n")
 	// Examples and test suites: a demo compose file, a mock server, a test proto.
 	writeFile(t, dir, "example/demo/docker-compose.yaml", "services:\n  vulture:\n    image: v\n    depends_on: [a]\n")
 	writeFile(t, dir, "services/a/test/server.go", "package test\n\nimport \"net/http\"\n\nfunc Serve() { http.HandleFunc(\"/oauth/token\", nil) }\n")
@@ -86,6 +87,7 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 		"web/tsconfig.app.json":     "JSON with comments (compiler or editor settings), not an input decouple reads",
 		".vscode/settings.json":     "JSON with comments (compiler or editor settings), not an input decouple reads",
 		"web/app/babel.config.json": "JSON with comments (compiler or editor settings), not an input decouple reads",
+		"sdks/ts/typedoc.json":      "JSON with comments (compiler or editor settings), not an input decouple reads",
 	} {
 		if reasons[file] != want {
 			t.Errorf("%s: skipped as %q, want %q", file, reasons[file], want)

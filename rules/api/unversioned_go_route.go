@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/decouplehq/decouple/analyzer"
 )
@@ -25,7 +26,9 @@ func runUnversionedGoRoute(pass *analyzer.Pass) error {
 	}
 	allow := NewAllowlist(v.Allowed())
 	for _, r := range pass.Repo.GoRoutes {
-		if !r.Resolved || PathVersion(r.Path) != "" || allow.Allows(r.Path) {
+		// a catch-all's star is no part of the path: /* is the root, /static/*
+		// the static files
+		if !r.Resolved || PathVersion(r.Path) != "" || allow.Allows(strings.TrimSuffix(r.Path, "*")) {
 			continue
 		}
 		method := r.Method

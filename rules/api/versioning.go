@@ -59,6 +59,7 @@ func containsFold(s, sub string) bool {
 // segment, or "" when the path has none.
 func PathVersion(p string) string {
 	for seg := range strings.SplitSeq(p, "/") {
+		seg = strings.TrimSuffix(seg, "*") // a router's catch-all: /v2* serves /v2/...
 		if mayBeVersion(seg) {
 			if m := versionSegment.FindStringSubmatch(seg); m != nil {
 				return "v" + m[1]

@@ -19,7 +19,7 @@ func TestPathVersion(t *testing.T) {
 		"/v1/orders": "v1", "/api/v2.0/orders": "v2", "/api/v1beta/x": "v1", "/v3alpha2": "v3",
 		"/v10/x": "v10", "/{version}/orders": "{version}", "/{apiVersion}/x": "{version}",
 		"/dev2/orders": "", "/avatars/v1x": "", "/orders": "", "/V1/orders": "", "/v/orders": "",
-		"/version1": "", "/v1.2.3": "", "": "", "/api/v1-internal": "",
+		"/version1": "", "/v1.2.3": "", "": "", "/api/v1-internal": "", "/v2*": "v2", "/api/v1/*": "v1", "/v*": "",
 	} {
 		if got := api.PathVersion(p); got != want {
 			t.Errorf("PathVersion(%q) = %q, want %q", p, got, want)
@@ -54,6 +54,7 @@ func TestAllowlist(t *testing.T) {
 		// The root, API documentation and static files.
 		"/": true, "/api/chat/swagger/*any": true, "/swagger-ui/index.html": true, "/openapi.json": true,
 		"/v2/api-docs": true, "/static/*": true, "/favicon.ico": true,
+		"/_healthcheck": true, "/_health": true, "/health-check": true, "/_ready": true, "/_metrics": true,
 		"/live": true, "/debug/vars": true, "/debug/serviceweaver/prometheus": true, "/lively": false, "/api/debugger": false,
 		"/api/": false, "/docs": false, "/swaggerx": false, "/staticfiles": false, "/orders/static": false,
 	} {
