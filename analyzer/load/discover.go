@@ -55,7 +55,7 @@ var infraImages = []string{
 func IsDatastoreImage(image string) bool { return imageMatches(image, datastoreImages) }
 
 // isInfraImage reports whether an image or name is a platform component.
-func isInfraImage(image string) bool { return imageMatches(image, infraImages) }
+func isInfraImage(image string) bool { return imageMatches(image, infraImages) || platformOwned(image) }
 
 func imageMatches(image string, names []string) bool {
 	img := strings.ToLower(image)
@@ -72,6 +72,16 @@ func imageMatches(image string, names []string) bool {
 		}
 	}
 	return false
+}
+
+// platformOwners publish only platform images, whatever the image's name
+// (jaegertracing/all-in-one, prom/blackbox-exporter, openzipkin/zipkin-slim).
+var platformOwners = map[string]bool{"jaegertracing": true, "openzipkin": true, "prom": true, "prometheus": true, "otel": true}
+
+// platformOwned reports an image of one of those publishers.
+func platformOwned(image string) bool {
+	dir := path.Dir(strings.ToLower(image))
+	return dir != "." && platformOwners[path.Base(dir)]
 }
 
 // isTestHarness reports whether a container name is a test runner (tests,
@@ -636,7 +646,7 @@ func (l *loader) kubernetesServices() []candidate {
 		}
 		nameNode := getPath(d.root, "metadata", "name")
 		name := scalar(nameNode)
-		if !kubeName.MatchString(name) || isTestHarness(name) {
+		if !kubeName.MatchString(name) || isTestHarness(name) || IsDatastoreImage(name) || isInfraImage(name) {
 			continue // ${SERVICE_NAME}: a placeholder some tool fills in
 		}
 		containers := items(getPath(d.root, "spec", "template", "spec", "containers"))
