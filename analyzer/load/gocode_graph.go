@@ -2,7 +2,10 @@ package load
 
 import (
 	"path"
+	"slices"
 	"sort"
+
+	"golang.org/x/mod/semver"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
 )
@@ -43,7 +46,7 @@ func (l *loader) codeEdges() {
 	}
 	for _, m := range repo.GoModules {
 		for _, r := range m.Replace {
-			if r.Dir != "" {
+			if r.Dir != "" && replaceApplies(m, r.Old) {
 				add(facts.EdgeGoReplace, m.Service, repo.ServiceOf(r.Dir), r.Old, r.Pos, false)
 			}
 		}
@@ -99,4 +102,15 @@ func (x svcIndex) of(p string) string {
 		}
 		p = parent
 	}
+}
+
+// replaceApplies reports whether a replace of module old can change m's
+// build: from go 1.17 on, go.mod requires every module of the build list
+// (indirect ones too), and Go ignores a replace of any other. Before, an
+// indirect dependency may be missing from the require lines.
+func replaceApplies(m *facts.GoModule, old string) bool {
+	if m.GoVersion == "" || semver.Compare("v"+m.GoVersion, "v1.17") < 0 {
+		return true
+	}
+	return slices.ContainsFunc(m.Require, func(r facts.GoRequire) bool { return r.Path == old })
 }

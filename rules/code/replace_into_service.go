@@ -74,7 +74,8 @@ the first service against the second one's code. With a replace it is the siblin
 every commit to the sibling changes what the first service ships, and neither can be built from
 its own directory alone. Replacing a module with a shared library directory (one that belongs to
 no service), or depending on a service's contract module (under its api/, client/, sdk/, ...
-directories or the configured contracts, or holding generated code), is fine and not reported.
+directories or the configured contracts, or holding generated code), is fine and not reported,
+and so is a replace of a module the go.mod does not require (from go 1.17 on, Go ignores it).
 
 Example:
 
