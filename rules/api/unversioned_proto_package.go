@@ -51,10 +51,15 @@ func runUnversionedProtoPackage(pass *analyzer.Pass) error {
 		if pf.Package == "" {
 			at, what, fix = pf.Services[0].Pos, "proto file with no package", "declare a versioned package such as \"company.name.v1\""
 		}
+		problem := "is an API without a major version"
+		if !strings.Contains(pf.Package, ".") && protoVersion.MatchString(pf.Package) {
+			// package v1: a version with nothing it versions
+			problem = "is an API whose package is only a version, with no name before it"
+		}
 		pass.Report(analyzer.Finding{
 			Pos:     at,
 			Service: pf.Service,
-			Message: fmt.Sprintf("%s%s is an API without a major version; %s", what, ofService(pf.Service), fix),
+			Message: fmt.Sprintf("%s%s %s; %s", what, ofService(pf.Service), problem, fix),
 			Entity:  "proto-package:" + pf.Package + "\x00" + pf.Path,
 		})
 	}
