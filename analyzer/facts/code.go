@@ -87,6 +87,10 @@ type GoPackage struct {
 	HandWritten int
 	// Main is true for a package main.
 	Main bool
+	// TestOnly is true for a package only tests use: it has importers, and
+	// each is a _test.go file or another such package (test helpers, mock
+	// servers: pkg/testing).
+	TestOnly bool
 	// Models are its struct types with persistence tags.
 	Models  []GoStruct
 	Imports []GoImport

@@ -96,7 +96,52 @@ func (l *loader) parseGo(ctx context.Context) {
 	}
 	l.repo.GoPackages = buildPackages(groups, listed, mods)
 	l.resolveImports(mods, listed)
+	markTestOnly(l.repo.GoPackages)
 	l.compositionRoots()
+}
+
+// markTestOnly marks the packages only tests use: each has importers, and
+// every one is a _test.go file or another such package. The set is the
+// largest that holds, found by dropping every package a production file
+// outside the set imports until none is left to drop: the same whatever the
+// order.
+func markTestOnly(pkgs []*facts.GoPackage) {
+	type use struct {
+		from *facts.GoPackage
+		test bool
+	}
+	users := map[string][]use{}
+	for _, p := range pkgs {
+		for _, imp := range p.Imports {
+			if imp.Dir != "" && imp.Dir != p.Dir {
+				users[imp.Dir] = append(users[imp.Dir], use{p, imp.Test})
+			}
+		}
+	}
+	set := map[*facts.GoPackage]bool{}
+	for _, p := range pkgs {
+		if !p.Main && len(users[p.Dir]) > 0 {
+			set[p] = true
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, p := range pkgs {
+			if !set[p] {
+				continue
+			}
+			for _, u := range users[p.Dir] {
+				if !u.test && !set[u.from] {
+					delete(set, p)
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	for p := range set {
+		p.TestOnly = true
+	}
 }
 
 // goDirBuildable reports whether the go command would consider packages in

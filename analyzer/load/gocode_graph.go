@@ -25,7 +25,7 @@ func (l *loader) codeEdges() {
 	for _, p := range repo.GoPackages {
 		for _, imp := range p.Imports {
 			if imp.Dir != "" {
-				add(facts.EdgeGoImport, p.Service, svcOf.of(imp.Dir), imp.Path, imp.Pos, imp.Test)
+				add(facts.EdgeGoImport, p.Service, svcOf.of(imp.Dir), imp.Path, imp.Pos, imp.Test || p.TestOnly)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/decouplehq/decouple/analyzer"
@@ -30,6 +31,9 @@ func runUnversionedGoRoute(pass *analyzer.Pass) error {
 		// the static files
 		if !r.Resolved || PathVersion(r.Path) != "" || allow.Allows(strings.TrimSuffix(r.Path, "*")) {
 			continue
+		}
+		if p := pass.Repo.GoPackageByDir(path.Dir(r.Pos.File)); p != nil && p.TestOnly {
+			continue // a mock server that only tests start
 		}
 		method := r.Method
 		if method == "" {
@@ -60,7 +64,8 @@ package and into repository functions it calls. A route whose prefix cannot be w
 statically (a router handed in from code decouple cannot see, a computed path) is not
 reported; the loader counts such routes. Health, readiness and metrics endpoints, API
 documentation (Swagger UI, a served spec), static files under /static/, the root "/" and the
-paths in versioning.allow_unversioned are exempt; under the header, media-type and query
+paths in versioning.allow_unversioned are exempt, and so are mock servers in packages only tests
+use; under the header, media-type and query
 strategies the rule is silent.
 
 Example:

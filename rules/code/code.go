@@ -129,6 +129,7 @@ func crossImports(pass *analyzer.Pass) []crossImport {
 			if isContract(pass.Settings, repo, t.Service, t) {
 				continue
 			}
+			imp.Test = imp.Test || p.TestOnly // a test helper's imports are test code too
 			out = append(out, crossImport{from: p, imp: imp, to: t, toSvc: t.Service,
 				inside: underInternal(repo, t.Service, t.Dir)})
 		}

@@ -41,7 +41,8 @@ A ` + "`contracts:`" + ` section in .decouple.yaml replaces the directory conven
     contracts:
       billing: ["services/billing/pkg/invoiceapi/**"]
 
-Imports from _test.go files are reported by CODE106 instead; a main package that belongs to no
+Imports from _test.go files, and from packages only tests use (test helpers such as
+pkg/testing), are reported by CODE106 instead; a main package that belongs to no
 service and wires several services into one binary (a composition root, e.g. cmd/all) is not a
 cross-service import.
 

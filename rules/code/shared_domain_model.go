@@ -118,7 +118,7 @@ func sharedUsers(repo *facts.Repo) map[string]map[string]facts.Position {
 		return out
 	}
 	for _, p := range repo.GoPackages {
-		if p.Service == "" {
+		if p.Service == "" || p.TestOnly {
 			continue
 		}
 		for _, imp := range p.Imports {
