@@ -167,6 +167,7 @@ func inHiddenFolder(dir string) bool {
 // evidence first.
 func (l *loader) discover() {
 	l.images = l.builtImages()
+	l.mainDirs = l.mainPackageDirs()
 	var cands []candidate
 	if len(l.opts.Services) > 0 {
 		for _, s := range l.opts.Services {
@@ -192,6 +193,7 @@ func (l *loader) discover() {
 	layout := append(append(l.folderServices(dirs, below, deployedNames), l.cmdServices(dirs, below)...), l.topServices(dirs, below)...)
 	mains := l.mainServices(deployed, append(slices.Clone(mods), layout...), below)
 	layout = append(layout, l.appServices(dirs, below, mains)...)
+	layout = append(layout, l.moduleServices(below, mains)...)
 	for _, h := range hosts {
 		if !slices.ContainsFunc(mains, func(m candidate) bool { return under(m.root, h.root) }) {
 			mods = append(mods, h)
@@ -280,6 +282,14 @@ func (l *loader) goModServices(below map[string]*dirBelow) (mods, hosts []candid
 		}
 		inFolder := serviceFolders[path.Base(path.Dir(dir))]
 		main := l.hasMain(dir)
+		if !main && !inFolder {
+			switch mains := l.moduleMains(dir); {
+			case len(mains) == 1 && under(mains[0], dir+"/cmd"):
+				main = true // collector/cmd/main.go: the module's one program
+			case len(mains) > 1:
+				continue // several programs: moduleServices makes each a service
+			}
+		}
 		if !inFolder && (inNonServiceFolder(dir) || !main && (below[dir] == nil || !below[dir].dockerfile)) {
 			continue
 		}
@@ -429,6 +439,49 @@ func (l *loader) appServices(dirs map[string]bool, below map[string]*dirBelow, m
 			if path.Dir(c) == d && program(c) && !inNonServiceFolder(c) {
 				add(name+"-"+path.Base(c), c)
 			}
+		}
+	}
+	return out
+}
+
+// moduleMains returns the folders of main packages inside a nested module
+// (below its root, not in tooling, test or example folders, not in a
+// nested module of their own), sorted.
+func (l *loader) moduleMains(mod string) []string {
+	var out []string
+	for _, d := range l.mainDirs {
+		if under(d, mod) && d != mod && !inNonServiceFolder(strings.TrimPrefix(d, mod+"/")) &&
+			!strings.Contains("/"+strings.TrimPrefix(d, mod+"/"), "/_") && l.moduleOf(d) == mod {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// moduleServices: a nested Go module holding several main packages and none
+// at its root (easy_note/cmd/{api,note,user}, book-shop/app/{item,order})
+// holds one service per program, named by its folder (by the folder above
+// a generic one: shop/server gives shop), as cmd/ does in a root module.
+// A module whose programs the deploy files name (mains: harbor's src/core,
+// src/jobservice) is left to those, its other programs being tools.
+func (l *loader) moduleServices(below map[string]*dirBelow, mains []candidate) []candidate {
+	var out []candidate
+	for _, in := range l.inputs {
+		mod := path.Dir(in.path)
+		if in.kind != kindGoMod || mod == "." || l.hasMain(mod) || serviceFolders[path.Base(path.Dir(mod))] || inNonServiceFolder(mod) {
+			continue
+		}
+		programs := l.moduleMains(mod)
+		if len(programs) < 2 || slices.ContainsFunc(mains, func(m candidate) bool { return under(m.root, mod) }) {
+			continue
+		}
+		for _, d := range programs {
+			name := path.Base(d)
+			for (genericDirs[name] || name == "cmd") && path.Dir(d) != mod {
+				d = path.Dir(d)
+				name = path.Base(d)
+			}
+			out = append(out, candidate{name: name, root: d, reason: "main package " + d + "/ in module " + mod, decl: l.declIn(d, below)})
 		}
 	}
 	return out
@@ -852,6 +905,33 @@ func (l *loader) hasMain(dir string) bool {
 		}
 	}
 	return false
+}
+
+// mainPackageDirs returns every folder holding a main package, sorted.
+func (l *loader) mainPackageDirs() []string {
+	var out []string
+	for _, in := range l.inputs {
+		if in.kind == kindGo && !strings.HasSuffix(in.path, "_test.go") && l.packageName(in) == "main" {
+			if d := path.Dir(in.path); len(out) == 0 || out[len(out)-1] != d {
+				out = append(out, d)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// moduleOf returns the folder of the innermost module holding dir ("" for
+// none).
+func (l *loader) moduleOf(dir string) string {
+	for d := dir; ; d = path.Dir(d) {
+		if l.hasInput(joinRel(d, "go.mod")) {
+			return d
+		}
+		if d == "." || d == "/" {
+			return ""
+		}
+	}
 }
 
 // packageName returns the package a Go input declares: read by

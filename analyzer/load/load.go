@@ -148,6 +148,8 @@ type loader struct {
 	// images maps the image repositories the repository builds to their
 	// Dockerfiles (builtImages), from discovery on.
 	images map[string]string
+	// mainDirs are the folders holding a main package, from discovery on.
+	mainDirs []string
 
 	inputs []*input // read, text, in path order
 	byPath map[string]*input
