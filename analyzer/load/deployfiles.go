@@ -220,7 +220,13 @@ func (ix *deployIndex) dockerfile(in *input) (*facts.Bundle, []facts.ImageTag) {
 		case "RUN":
 			for _, cmd := range shellCommands(ins.args) {
 				toks := shellFields(cmd)
-				if len(toks) < 2 || path.Base(toks[0]) != "go" || (toks[1] != "build" && toks[1] != "install") {
+				// RUN's own flags (--mount=type=cache,...) and environment
+				// assignments (CGO_ENABLED=0) come before the program
+				for len(toks) > 0 && (strings.HasPrefix(toks[0], "--") || strings.Contains(toks[0], "=") && !strings.HasPrefix(toks[0], "-")) {
+					toks = toks[1:]
+				}
+				// xx-go is tonistiigi/xx's cross-compiling go
+				if len(toks) < 2 || path.Base(toks[0]) != "go" && path.Base(toks[0]) != "xx-go" || (toks[1] != "build" && toks[1] != "install") {
 					continue
 				}
 				for _, a := range positional(toks[2:]) {
