@@ -3,6 +3,7 @@ package load
 import (
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -689,4 +690,56 @@ func sortCIJobs(jobs []*facts.CIJob) {
 		}
 		return jobs[i].Pos.Less(jobs[j].Pos)
 	})
+}
+
+// teardown and testRun find, in a job's scripts, a compose environment
+// taken down again or a test suite run: the job starts its services to test
+// them on the runner.
+var (
+	teardown = regexp.MustCompile(`\bdocker[- ]compose\b[^\n;&|]*\s(down|stop|rm)\b`)
+	testRun  = regexp.MustCompile(`\b(go test|gotestsum|pytest|npm (run )?test|yarn (run )?test|pnpm (run )?test|bundle exec rspec|make (test|e2e|integration)\S*)\b`)
+)
+
+// ephemeralEnv reports whether a job's scripts start its compose services
+// only for the job: they are taken down again or tests run against them,
+// on a runner that does not outlive the job.
+func ephemeralEnv(scripts []string) bool {
+	for _, sc := range scripts {
+		if teardown.MatchString(sc) || testRun.MatchString(sc) {
+			return true
+		}
+	}
+	return false
+}
+
+// withoutComposeDeploys returns the steps with the deploy verb of every
+// compose step cleared (a copy: make targets' steps are shared): a
+// docker compose up in a test job or a local target starts the services
+// where it runs, which ships nothing.
+func withoutComposeDeploys(steps []facts.CIStep) []facts.CIStep {
+	out := slices.Clone(steps)
+	for i := range out {
+		if out[i].Tool == "compose" && out[i].Verb == facts.VerbDeploy {
+			out[i].Verb = ""
+		}
+	}
+	return out
+}
+
+// localTarget reports a make target whose name says it runs the system
+// where make runs (up, start, run, dev, local, test, e2e, docker-compose)
+// rather than shipping it (deploy, release, publish, prod, rollout).
+func localTarget(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"deploy", "release", "publish", "prod", "rollout", "ship"} {
+		if strings.Contains(n, w) {
+			return false
+		}
+	}
+	for _, w := range []string{"up", "start", "run", "dev", "local", "test", "e2e", "compose", "demo"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }

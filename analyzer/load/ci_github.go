@@ -23,7 +23,9 @@ func (ix *deployIndex) githubJobs(d *yamlDoc) []*facts.CIJob {
 		}
 		jobEnv := varsOf(get(job, "env"), copyVars(wfEnv))
 		jobDir := scalar(getPath(job, "defaults", "run", "working-directory"))
+		var scripts []string
 		for _, step := range items(get(job, "steps")) {
+			scripts = append(scripts, scalar(get(step, "run")))
 			env := &shellEnv{vars: varsOf(get(step, "env"), copyVars(jobEnv)), matrix: j.Matrix, dir: cleanDir(jobDir)}
 			if wd := scalar(get(step, "working-directory")); wd != "" {
 				env.dir = cleanDir(wd)
@@ -37,6 +39,9 @@ func (ix *deployIndex) githubJobs(d *yamlDoc) []*facts.CIJob {
 					j.Steps = append(j.Steps, st)
 				}
 			}
+		}
+		if ephemeralEnv(scripts) {
+			j.Steps = withoutComposeDeploys(j.Steps)
 		}
 		jobs = append(jobs, j)
 	}

@@ -56,8 +56,17 @@ func (ix *deployIndex) gitlabJobs(d *yamlDoc) []*facts.CIJob {
 			vars = varsOf(get(chain[i], "variables"), vars)
 		}
 		env := &shellEnv{vars: vars, matrix: j.Matrix}
-		for _, k := range []string{"before_script", "script"} {
-			j.Steps = append(j.Steps, ix.stepsOfScalars(file, scriptItems(key(k)), env, "")...)
+		var scripts []string
+		for _, k := range []string{"before_script", "script", "after_script"} {
+			for _, it := range scriptItems(key(k)) {
+				scripts = append(scripts, scalar(it))
+			}
+			if k != "after_script" {
+				j.Steps = append(j.Steps, ix.stepsOfScalars(file, scriptItems(key(k)), env, "")...)
+			}
+		}
+		if ephemeralEnv(scripts) {
+			j.Steps = withoutComposeDeploys(j.Steps)
 		}
 		jobs = append(jobs, j)
 	}

@@ -133,6 +133,9 @@ func (ix *deployIndex) targetSteps(mf *makefile, name string) []facts.CIStep {
 	for _, rl := range t.recipe {
 		steps = append(steps, ix.analyzeScript(mf.expand(rl.text), facts.Position{File: mf.path, Line: rl.line}, 0, env, "")...)
 	}
+	if localTarget(name) {
+		steps = withoutComposeDeploys(steps) // the system runs where make runs
+	}
 	for _, p := range t.prereqs {
 		st := facts.CIStep{Name: "make " + p, Tool: "make", Pos: facts.Position{File: mf.path, Line: t.line}}
 		for _, s := range ix.targetSteps(mf, p) {

@@ -163,7 +163,9 @@ Read from GitHub Actions workflows, GitLab CI, Cloud Build configs and Makefile 
 and deploy targets only; a local "build everything" target is not a release). A step names a
 service through its directory, its image, its chart, its compose service, the manifests in a
 folder applied with kubectl, a skaffold artifact, or a make target that does. ` + "`docker compose up`" + `
-without service names starts every service of the file; ` + "`helm upgrade`" + ` of an umbrella chart
+without service names starts every service of the file, where it runs: a deploy in a job that
+leaves them running (a self-hosted runner) or a deploy/release make target, not in a job that
+tests them or takes them down again, nor in a local target (up, start, run, dev, local, test); ` + "`helm upgrade`" + ` of an umbrella chart
 deploys its dependencies. A matrix job whose legs each ship one service is independent and
 is not flagged. A job that deploys one service and needs (directly or through other jobs) a
 job deploying another is flagged too: one deploy is ordered after the other.
