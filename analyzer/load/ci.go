@@ -335,6 +335,10 @@ func (ix *deployIndex) analyzeCommand(toks []string, dir string) (verb, tool str
 			verb = facts.VerbBuild
 		case "push":
 			verb = facts.VerbPush
+		case "manifest":
+			if arg(1) == "push" {
+				verb = facts.VerbPush // a multi-arch image list
+			}
 		case "buildx":
 			verb = facts.VerbBuild
 			if hasFlag(args, "--push") {
