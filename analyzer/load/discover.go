@@ -712,12 +712,33 @@ func (l *loader) kubernetesServices() []candidate {
 		if store {
 			continue
 		}
-		out = append(out, candidate{name: name, byPrefix: true, root: folderNamed(d.in.path, name),
+		root := folderNamed(d.in.path, name)
+		if root == "" {
+			// kubebuilder's op/config/manager/manager.yaml deploys op
+			root = l.programFolder(path.Dir(d.in.path))
+		}
+		out = append(out, candidate{name: name, byPrefix: true, root: root,
 			onlyJoin: demoFile(d.in.path),
 			reason:   fmt.Sprintf("kubernetes %s %s in %s", kind, name, d.in.path),
 			decl:     facts.Position{File: d.in.path, Line: nameNode.Line, Col: nameNode.Column}})
 	}
 	return out
+}
+
+// programFolder returns the nearest folder at or above dir, below the
+// repository root, that holds a program of its own (a go.mod or a
+// Dockerfile directly in it), or "". A deploy or tooling folder ends the
+// search: a central deploy/ folder names no program.
+func (l *loader) programFolder(dir string) string {
+	if inNonServiceFolder(dir) {
+		return "" // deploy/kubernetes/Dockerfile builds a deploy tool
+	}
+	for d := dir; d != "." && d != "/" && d != ""; d = path.Dir(d) {
+		if l.hasInput(d+"/go.mod") || l.hasInput(d+"/Dockerfile") {
+			return d
+		}
+	}
+	return ""
 }
 
 // kubeName matches a Kubernetes object name (an RFC 1123 subdomain).
