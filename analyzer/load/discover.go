@@ -426,7 +426,14 @@ func (l *loader) appServices(dirs map[string]bool, below map[string]*dirBelow, m
 			out = append(out, candidate{name: name, root: d, reason: "folder " + d + "/", decl: l.declIn(d, below)})
 		}
 	}
-	for _, d := range slices.Sorted(maps.Keys(dirs)) {
+	var app []string // the folders below app/, sorted
+	for d := range dirs {
+		if strings.HasPrefix(d, "app/") {
+			app = append(app, d)
+		}
+	}
+	slices.Sort(app)
+	for _, d := range app {
 		name := path.Base(d)
 		if path.Dir(d) != "app" || !program(d) || genericDirs[name] || name == "cmd" || inNonServiceFolder(d) {
 			continue
@@ -435,7 +442,7 @@ func (l *loader) appServices(dirs map[string]bool, below map[string]*dirBelow, m
 			add(name, d)
 			continue
 		}
-		for _, c := range slices.Sorted(maps.Keys(dirs)) {
+		for _, c := range app {
 			if path.Dir(c) == d && program(c) && !inNonServiceFolder(c) {
 				add(name+"-"+path.Base(c), c)
 			}

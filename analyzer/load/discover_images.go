@@ -26,6 +26,9 @@ func (l *loader) builtImages() map[string]string {
 		}
 	}
 	script := func(text, dir string) {
+		if !strings.Contains(text, "build") {
+			return // most scripts build no image
+		}
 		for _, line := range joinContinuations(text) {
 			for _, cmd := range shellCommands(line.text) {
 				if images, dockerfile := dockerBuild(shellFields(cmd), dir); dockerfile != "" {
