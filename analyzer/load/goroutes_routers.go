@@ -18,6 +18,15 @@ func (r *routeResolver) constructorOrServe(kind, name string, x *ast.CallExpr, f
 		case "Handle", "HandleFunc":
 			r.netHTTP(&rval{root: r.defaultMux, ok: true, kind: kind}, name, x, fr)
 			return nil, true
+		case "HandlerFunc":
+			// http.HandlerFunc(func(w, r) { v2.ServeHTTP(w, r) }): the
+			// function only hands the request to a router, which it stands for
+			if len(x.Args) == 1 {
+				if h := servedThrough(x.Args[0]); h != nil {
+					return r.expr(h, fr), true
+				}
+			}
+			return nil, false
 		case "StripPrefix":
 			args := r.args(x.Args, fr)
 			if len(args) < 2 {
@@ -407,4 +416,26 @@ func methodList(m string) []string {
 		return nil
 	}
 	return []string{m}
+}
+
+// servedThrough returns the handler a function literal only forwards its
+// request to (func(w, r) { h.ServeHTTP(w, r) }), or nil.
+func servedThrough(e ast.Expr) ast.Expr {
+	fn, ok := e.(*ast.FuncLit)
+	if !ok || fn.Body == nil || len(fn.Body.List) != 1 || fn.Type.Params == nil || fn.Type.Params.NumFields() != 2 {
+		return nil
+	}
+	st, ok := fn.Body.List[0].(*ast.ExprStmt)
+	if !ok {
+		return nil
+	}
+	call, ok := st.X.(*ast.CallExpr)
+	if !ok || len(call.Args) != 2 {
+		return nil
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "ServeHTTP" {
+		return nil
+	}
+	return sel.X
 }
