@@ -18,6 +18,7 @@ var (
 	helmTemplateTag = regexp.MustCompile(`:\{\{-?\s*\.Values\.([A-Za-z0-9_.-]+)[^}]*\}\}["']?\s*(?:#.*)?$`)
 	helmValuesSvc   = regexp.MustCompile(`\.Values\.([A-Za-z0-9_-]+)\.image`)
 	helmBraces      = regexp.MustCompile(`\{\{[^}]*\}\}`)
+	helmValueRef    = regexp.MustCompile(`\{\{-?\s*\.Values\.([A-Za-z0-9_.-]+)\s*-?\}\}`)
 	shellVarName    = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 )
 
@@ -83,7 +84,7 @@ func (ix *deployIndex) helmTags() []facts.ImageTag {
 				}
 				svc := own
 				if svc == "" {
-					svc = ix.templateService(in.path, line)
+					svc = ix.templateService(in.path, resolveValueRefs(line, ix.valuesOf(dir), topValues))
 				}
 				if svc == "" {
 					continue
@@ -162,12 +163,36 @@ func (ix *deployIndex) chartTemplates() map[string][]*input {
 // templateService names the service an image line of an umbrella chart's
 // template runs: by a values key named after it, the image name, or the
 // template's file name.
+// resolveValueRefs replaces each {{ .Values.x.y }} of a template line that
+// names a scalar of the chart's values (global.x.y: of the outermost
+// chart's) with that scalar: dapr's
+// "{{ .Values.global.registry }}/{{ .Values.image.name }}:{{ .Values.global.tag }}"
+// with image.name "operator" names the image ghcr.io/dapr/operator.
+func resolveValueRefs(line string, values, top *yamlDoc) string {
+	return helmValueRef.ReplaceAllStringFunc(line, func(m string) string {
+		key := helmValueRef.FindStringSubmatch(m)[1]
+		doc := values
+		if strings.HasPrefix(key, "global.") {
+			doc = top
+		}
+		if doc == nil {
+			return m
+		}
+		n := getPath(doc.root, strings.Split(key, ".")...)
+		if n == nil || n.Kind != yaml.ScalarNode || n.Value == "" {
+			return m
+		}
+		return n.Value
+	})
+}
+
 func (ix *deployIndex) templateService(file, line string) string {
 	for _, vm := range helmValuesSvc.FindAllStringSubmatch(line, -1) {
 		if s := ix.service(vm[1]); s != "" {
 			return s
 		}
 	}
+	line, _, _ = strings.Cut(line, " #") // a trailing comment
 	_, img, _ := strings.Cut(helmBraces.ReplaceAllString(line, ""), "image:")
 	if s := ix.imageService(strings.Trim(strings.TrimSpace(img), `"'`) + ":"); s != "" {
 		return s
