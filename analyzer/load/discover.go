@@ -101,9 +101,10 @@ var genericDirs = map[string]bool{
 // The folders that hold no services, nested: exampleFolders ⊂
 // toolingFolders ⊂ nonServiceFolders.
 var (
-	// exampleFolders hold examples, tests and documentation: deploy files in
-	// them describe demos and test setups, not the repository's services.
-	exampleFolders = folderSet(nil, "examples", "example", "test", "tests", "e2e", "docs")
+	// exampleFolders hold examples, tests and documentation (docs/, a
+	// website/ of docs and blog posts): deploy files in them describe demos
+	// and test setups, not the repository's services.
+	exampleFolders = folderSet(nil, "examples", "example", "test", "tests", "e2e", "docs", "website")
 	// toolingFolders add tools and test data, as against image
 	// definitions (docker/, build/, deploy/...).
 	toolingFolders = folderSet(exampleFolders, "tools", "hack", "scripts", "ci", ".github", "testdata")
