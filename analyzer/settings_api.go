@@ -59,7 +59,7 @@ func DefaultAllowUnversioned() []string {
 		"**/health", "**/health/**", "**/healthz", "**/healthz/**", "**/healthcheck", "**/_health", "**/_health/**",
 		"**/_healthz", "**/_healthcheck", "**/health-check", "**/health_check", "**/_ready", "**/_live", "**/_metrics",
 		"**/live", "**/livez", "**/livez/**", "**/liveness", "**/readyz", "**/readyz/**", "**/readiness", "**/ready",
-		"**/ping", "**/metrics", "**/-/healthy", "**/-/ready", "**/debug/**",
+		"**/healthy", "**/alive", "**/ping", "**/metrics", "**/-/healthy", "**/-/ready", "**/debug", "**/debug/**", "**/version", "**/robots.txt",
 		"/", "**/swagger", "**/swagger/**", "**/swagger-ui", "**/swagger-ui/**", "**/swagger.json", "**/swagger.yaml",
 		"**/openapi.json", "**/openapi.yaml", "**/api-docs", "**/api-docs/**", "**/static/**", "**/favicon.ico",
 	}

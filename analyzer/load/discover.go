@@ -105,9 +105,10 @@ var (
 	// website/ of docs and blog posts): deploy files in them describe demos
 	// and test setups, not the repository's services.
 	exampleFolders = folderSet(nil, "examples", "example", "test", "tests", "e2e", "docs", "website")
-	// toolingFolders add tools and test data, as against image
-	// definitions (docker/, build/, deploy/...).
-	toolingFolders = folderSet(exampleFolders, "tools", "hack", "scripts", "ci", ".github", "testdata")
+	// toolingFolders add tools, test data and monitoring set-ups (dashboards,
+	// their generators), as against image definitions (docker/, build/,
+	// deploy/...).
+	toolingFolders = folderSet(exampleFolders, "tools", "hack", "scripts", "ci", ".github", "testdata", "monitoring")
 	// nonServiceFolders hold tooling, tests and image definitions.
 	nonServiceFolders = folderSet(toolingFolders, "docker", "build", "deploy", "deployments", "images", "dockerfiles", "dockers")
 )

@@ -55,6 +55,7 @@ func TestAllowlist(t *testing.T) {
 		"/": true, "/api/chat/swagger/*any": true, "/swagger-ui/index.html": true, "/openapi.json": true,
 		"/v2/api-docs": true, "/static/*": true, "/favicon.ico": true,
 		"/_healthcheck": true, "/_health": true, "/health-check": true, "/_ready": true, "/_metrics": true,
+		"/healthy": true, "/alive": true, "/debug": true, "/version": true, "/robots.txt": true, "/api/version": true, "/versions": false,
 		"/live": true, "/debug/vars": true, "/debug/serviceweaver/prometheus": true, "/lively": false, "/api/debugger": false,
 		"/api/": false, "/docs": false, "/swaggerx": false, "/staticfiles": false, "/orders/static": false,
 	} {
