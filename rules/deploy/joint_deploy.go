@@ -54,7 +54,7 @@ func runJointDeploy(pass *analyzer.Pass) error {
 		}
 		pass.Report(analyzer.Finding{
 			Pos: j.Pos, Services: worst, Related: rel,
-			Message: fmt.Sprintf("%s %q %s %d services in one run: %s (%s)", jobWord(j), j.Name, verbWords[j.Verb],
+			Message: fmt.Sprintf("%s %q %s %d services in one run: %s (%s)", jobWord(j), j.Name, verbWords[shipVerb(j, worst)],
 				len(worst), analyzer.ListNames(worst), strings.Join(tools, ", ")),
 			Entity: "joint:" + j.File + "\x00" + j.Name,
 		})
@@ -63,20 +63,37 @@ func runJointDeploy(pass *analyzer.Pass) error {
 	return nil
 }
 
-// jointServices returns the services a job ships in its largest leg, or
-// nil for a make target that only builds (a local "build everything"
-// target is not a release).
+// jointServices returns the services a job ships (pushes or deploys) in
+// its largest leg. Building ships nothing: a CI job compiling or building
+// every image to check them, and a local "build everything" target, are
+// no release.
 func jointServices(j *facts.CIJob) []string {
-	if j.System == facts.CIMake && facts.VerbRank(j.Verb) < facts.VerbRank(facts.VerbPush) {
-		return nil
-	}
 	var worst []string
-	for _, svcs := range j.LegServices(facts.VerbBuild) {
+	for _, svcs := range j.LegServices(facts.VerbPush) {
 		if len(svcs) > len(worst) || (len(svcs) == len(worst) && strings.Join(svcs, ",") < strings.Join(worst, ",")) {
 			worst = svcs
 		}
 	}
 	return worst
+}
+
+// shipVerb returns the strongest verb of the steps that ship the services:
+// a job that pushes them after pushing a base image of its own pushes, not
+// deploys, them.
+func shipVerb(j *facts.CIJob, services []string) string {
+	verb := ""
+	for _, st := range j.Steps {
+		if facts.VerbRank(st.Verb) <= facts.VerbRank(verb) {
+			continue
+		}
+		for _, r := range st.Refs {
+			if contains(services, r.Service) {
+				verb = st.Verb
+				break
+			}
+		}
+	}
+	return verb
 }
 
 // inheritsJointDeploy reports a make target that ships the services only
@@ -155,18 +172,18 @@ func jobWord(j *facts.CIJob) string {
 	return "job"
 }
 
-const jointDeployDoc = `A CI job that builds, pushes or deploys several services in one run ships them
-as one release: none of them can go out alone, a failure in one blocks the others, and a
+const jointDeployDoc = `A CI job that pushes or deploys several services in one run ships them as one
+release: none of them can go out alone, a failure in one blocks the others, and a
 rollback takes them all back. The services are a distributed monolith at release time.
 
-Read from GitHub Actions workflows, GitLab CI, Cloud Build configs and Makefile targets (push
-and deploy targets only; a local "build everything" target is not a release). A step names a
-service through its directory, its image, its chart, its compose service, the manifests in a
-folder applied with kubectl, a skaffold artifact, or a make target that does. ` + "`docker compose up`" + `
-without service names starts every service of the file, where it runs: a deploy in a job that
-leaves them running (a self-hosted runner) or a deploy/release make target, not in a job that
-tests them or takes them down again, nor in a local target (up, start, run, dev, local, test); ` + "`helm upgrade`" + ` of an umbrella chart
-deploys its dependencies. A matrix job whose legs each ship one service is independent and
+Read from GitHub Actions workflows, GitLab CI, Cloud Build configs and Makefile targets. Only
+pushes and deploys count: a job or target that builds or compiles every service to check them
+ships nothing. A step names a service through its directory, its image, its chart, its compose
+service, the manifests in a folder applied with kubectl, a skaffold artifact, or a make target
+that does. ` + "`docker compose up`" + ` without service names starts every service of the file, where it
+runs: a deploy in a job that leaves them running (a self-hosted runner) or a deploy/release make
+target, not in a job that tests them or takes them down again, nor in a local target (up, start,
+run, dev, local, test); ` + "`helm upgrade`" + ` of an umbrella chart deploys its dependencies. A matrix job whose legs each ship one service is independent and
 is not flagged. A job that deploys one service and needs (directly or through other jobs) a
 job deploying another is flagged too: one deploy is ordered after the other.
 
