@@ -9,14 +9,17 @@ import (
 // TestTemplatesSkipped: a YAML or JSON file that does not parse because it
 // is a template (Go, Helm, Jinja or Terraform actions) is skipped with that reason; a
 // malformed file without template actions (a GitHub Actions expression is
-// none) is still an error naming its line, and testdata folders are not
-// read at all.
+// none) is still an error naming its line, unless it is JSON that names no
+// spec or manifest key (a request template with ${VAR}, a broken fixture),
+// and testdata folders are not read at all.
 func TestTemplatesSkipped(t *testing.T) {
 	dir := writeRepo(t, t.TempDir(), map[string]string{
 		"es/index_templates/span.json": "{\n  {{- if .UseILM}}\n  \"aliases\": {\"{{ .Prefix }}span\": {}},\n  {{- end}}\n  \"mappings\": {}\n}\n",
 		"deploy/app.yaml":              "apiVersion: v1\nkind: ConfigMap\ndata:\n{% for k in keys %}\n  {{ k }}: x\n{% endfor %}\n",
 		".github/workflows/ci.yml":     "on: push\njobs:\n  a:\n    steps: [\n      - run: echo ${{ github.sha }}\n",
 		"config/broken.json":           "{\"a\": 1,,}\n",
+		"schema/es/v1/reindex.json":    "{\n  \"script\": {\"params\": ${CUSTOM_SEARCH_ATTRIBUTES}}\n}\n",
+		"api/openapi.json":             "{\"openapi\": \"3.0.3\",, \"paths\": {}}\n",
 		"svc/testdata/bad.yaml":        "a: [\n",
 		"terraform/values/carts.yaml":  "image:\n  tag: ${image_tag}\n\n%{ if otel }\notel: true\n%{ endif }\n",
 	})
@@ -37,7 +40,12 @@ func TestTemplatesSkipped(t *testing.T) {
 	for _, p := range repo.Problems {
 		problems[p.Pos.File]++
 	}
-	for _, f := range []string{".github/workflows/ci.yml", "config/broken.json"} {
+	for _, f := range []string{"config/broken.json", "schema/es/v1/reindex.json"} {
+		if !strings.HasPrefix(skipped[f], "not JSON, and no OpenAPI spec or Kubernetes manifest") {
+			t.Errorf("%s: skipped as %q", f, skipped[f])
+		}
+	}
+	for _, f := range []string{".github/workflows/ci.yml", "api/openapi.json"} {
 		if problems[f] != 1 {
 			t.Errorf("%s: %d problems, want 1 (%v)", f, problems[f], repo.Problems)
 		}
