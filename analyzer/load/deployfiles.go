@@ -67,6 +67,21 @@ func (l *loader) parseDeployFiles(ctx context.Context, ix *deployIndex) {
 	d.Waits = append(d.Waits, ix.helmHookWaits()...)
 }
 
+// servicesUnder returns the services whose root lies below dir (none for
+// the repository root: ./... is every package, not a choice of services).
+func (ix *deployIndex) servicesUnder(dir string) []string {
+	if dir == "" || dir == "." {
+		return nil
+	}
+	var out []string
+	for _, s := range ix.l.repo.Services {
+		if len(s.Dirs) > 0 && under(s.Dirs[0], dir) {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
 // imageBundles groups the compose services built from one Dockerfile and
 // context: when they run different repository services (chat and user,
 // each "build: ." with its own command), that image is one deployable for
@@ -230,8 +245,14 @@ func (ix *deployIndex) dockerfile(in *input) (*facts.Bundle, []facts.ImageTag) {
 					continue
 				}
 				for _, a := range positional(toks[2:]) {
-					if strings.HasSuffix(a, "/...") {
-						for _, svc := range copied {
+					if pkgs, ok := strings.CutSuffix(a, "/..."); ok {
+						// ./cmd/... builds every service below cmd/; ./...
+						// every service the image copied in
+						under := ix.servicesUnder(joinDir(dir, pkgs))
+						if len(under) == 0 {
+							under = copied
+						}
+						for _, svc := range under {
 							add(svc, "build", a, ins.line)
 						}
 						continue
