@@ -512,8 +512,8 @@ func (l *loader) cmdServices(dirs map[string]bool, below map[string]*dirBelow) [
 	slices.Sort(cmdDirs)
 	var out []candidate
 	for _, d := range cmdDirs {
-		if !l.hasMain(d) {
-			continue
+		if !l.hasMain(d) || inNonServiceFolder(strings.TrimPrefix(d, "cmd/")) {
+			continue // cmd/tools/gendynamicconfig: a tool
 		}
 		name := path.Base(d)
 		c := candidate{name: name, root: d, reason: "main package " + d + "/", decl: l.declIn(d, below)}
@@ -727,7 +727,7 @@ func (l *loader) kubernetesServices() []candidate {
 			root = l.programFolder(path.Dir(d.in.path))
 		}
 		out = append(out, candidate{name: name, byPrefix: true, root: root,
-			onlyJoin: demoFile(d.in.path),
+			onlyJoin: demoFile(d.in.path) || isTemplate(d.in.data), // a manifest a program renders (kumactl install demo)
 			reason:   fmt.Sprintf("kubernetes %s %s in %s", kind, name, d.in.path),
 			decl:     facts.Position{File: d.in.path, Line: nameNode.Line, Col: nameNode.Column}})
 	}
