@@ -289,7 +289,7 @@ func (l *loader) compositionRoots() {
 		if !p.Main {
 			continue
 		}
-		svcs, _ := l.importedServices(p)
+		svcs, _ := l.importedServices(p, false)
 		if len(svcs) < 2 {
 			continue
 		}
@@ -312,7 +312,7 @@ func (l *loader) compositionRoots() {
 		if !p.Main || p.Service != "" {
 			continue
 		}
-		svcs, ev := l.importedServices(p)
+		svcs, ev := l.importedServices(p, true)
 		if len(svcs) >= 2 {
 			repo.CompositionRoots = append(repo.CompositionRoots, &facts.CompositionRoot{
 				Package: p.Dir, Pos: p.Pos, Services: svcs, Evidence: ev})
@@ -322,22 +322,46 @@ func (l *loader) compositionRoots() {
 
 // importedServices returns the services whose packages p imports from its
 // non-test files, sorted, with the first import of each.
-func (l *loader) importedServices(p *facts.GoPackage) ([]string, []facts.Position) {
+func (l *loader) importedServices(p *facts.GoPackage, viaShared bool) ([]string, []facts.Position) {
 	first := map[string]facts.Position{}
-	for _, imp := range p.Imports {
-		if imp.Test || imp.Dir == "" {
-			continue
-		}
-		t := l.repo.GoPackageByDir(imp.Dir)
-		if t == nil {
-			continue
-		}
-		s := t.Service
-		if s == "" || s == p.Service {
-			continue
-		}
-		if _, ok := first[s]; !ok {
-			first[s] = imp.Pos
+	seen := map[string]bool{p.Dir: true}
+	// each package to visit, with the import of p that leads to it
+	type step struct {
+		pkg *facts.GoPackage
+		at  facts.Position
+	}
+	queue := []step{{pkg: p}}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, imp := range cur.pkg.Imports {
+			if imp.Test || imp.Dir == "" || seen[imp.Dir] {
+				continue
+			}
+			seen[imp.Dir] = true
+			t := l.repo.GoPackageByDir(imp.Dir)
+			if t == nil {
+				continue
+			}
+			at := cur.at
+			if cur.pkg == p {
+				at = imp.Pos
+			}
+			s := t.Service
+			if s == "" {
+				// pkg/command importing every service's command: the
+				// main wires them through it
+				if viaShared && !t.Main {
+					queue = append(queue, step{pkg: t, at: at})
+				}
+				continue
+			}
+			if s == p.Service {
+				continue
+			}
+			if _, ok := first[s]; !ok {
+				first[s] = at
+			}
 		}
 	}
 	names := slices.Sorted(maps.Keys(first))
