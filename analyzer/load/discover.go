@@ -697,6 +697,40 @@ func mountedWorkdir(d *yamlDoc, svc *yaml.Node) string {
 	return ""
 }
 
+// baseImageFile reports a Dockerfile named as building a base image
+// (Dockerfile.base, base.Dockerfile): other images build on it.
+func baseImageFile(p string) bool {
+	b := strings.ToLower(path.Base(p))
+	return b == "dockerfile.base" || b == "base.dockerfile"
+}
+
+// datastoreBase reports a Dockerfile whose last stage builds on a datastore
+// image (FROM postgres:16) or declares a database's data volume (VOLUME
+// /var/lib/postgresql/data, harbor's db image on its own base): a database
+// with the repository's schema or settings, not a service.
+func datastoreBase(data []byte) bool {
+	last := ""
+	for _, ins := range dockerInstructions(data) {
+		if ins.cmd == "VOLUME" {
+			for _, v := range []string{"/var/lib/postgresql", "/var/lib/mysql", "/data/db", "/var/lib/redis", "/bitnami/"} {
+				if strings.Contains(ins.args, v) {
+					return true
+				}
+			}
+		}
+		if ins.cmd == "FROM" {
+			last = ""
+			for _, f := range strings.Fields(ins.args) {
+				if !strings.HasPrefix(f, "--") { // --platform=...
+					last = f
+					break
+				}
+			}
+		}
+	}
+	return last != "" && IsDatastoreImage(last)
+}
+
 // kubernetesServices: Deployments and StatefulSets whose containers do not
 // run a datastore image.
 func (l *loader) kubernetesServices() []candidate {
@@ -785,8 +819,9 @@ func (l *loader) dockerfileServices() []candidate {
 		}
 		c := candidate{name: path.Base(dir), root: dir, reason: "Dockerfile " + in.path,
 			decl: facts.Position{File: in.path, Line: 1}}
-		if platformName(c.name) {
+		if platformName(c.name) || datastoreBase(in.data) || baseImageFile(in.path) {
 			// cassandra/Dockerfile: a database image with a schema;
+			// make/photon/db/Dockerfile FROM postgres: one too;
 			// fluentd/Dockerfile: a platform component with its config.
 			// Evidence for the repository's own service of that name
 			// (cmd/jaeger/Dockerfile in jaeger), never a service itself.
