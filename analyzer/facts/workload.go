@@ -95,6 +95,6 @@ type Dependency struct {
 type Container struct {
 	Name    string
 	Image   string
-	Command string // command and args joined with spaces
+	Command string // command and args joined with spaces, ${X} and $(X) of its literal env expanded
 	Pos     Position
 }

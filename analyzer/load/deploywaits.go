@@ -16,18 +16,18 @@ import (
 var waitPatterns = []struct {
 	tool string
 	re   *regexp.Regexp
-	loop bool // only inside an until/while loop
+	loop bool // only inside an until, while or for (retry) loop
 }{
 	{"nc", regexp.MustCompile(`\bnc\b[^;&|]*?\s-[a-y]*z[a-y]*\s+(?:-\S+\s+)*([A-Za-z0-9][A-Za-z0-9.-]*)`), false},
 	{"wait-for", regexp.MustCompile(`\bwait-for(?:-it)?(?:\.sh)?\s+(?:-\S+\s+)*([A-Za-z0-9][A-Za-z0-9.-]*):\d+`), false},
 	{"dockerize", regexp.MustCompile(`-wait\s+(?:tcp|http|https)://([A-Za-z0-9][A-Za-z0-9.-]*)`), false},
 	{"kubectl wait", regexp.MustCompile(`\bkubectl\s+(?:wait|rollout\s+status)\b[^;&|]*?(?:deployment|deploy|statefulset|sts)/([A-Za-z0-9.-]+)`), false},
 	{"pg_isready", regexp.MustCompile(`\bpg_isready\b[^;&|]*?-h\s+([A-Za-z0-9.-]+)`), false},
-	{"curl", regexp.MustCompile(`\b(?:curl|wget)\b[^;&|]*?https?://([A-Za-z0-9][A-Za-z0-9.-]*)`), true},
+	{"", regexp.MustCompile(`\b(curl|wget)\b[^;&|]*?https?://([A-Za-z0-9][A-Za-z0-9.-]*)`), true}, // the tool is the match's
 	{"nslookup", regexp.MustCompile(`\bnslookup\s+([A-Za-z0-9][A-Za-z0-9.-]*)`), true},
 }
 
-var waitLoop = regexp.MustCompile(`\b(until|while)\b`)
+var waitLoop = regexp.MustCompile(`\b(until|while|for)\b`)
 
 type waitHost struct{ host, tool string }
 
@@ -41,10 +41,14 @@ func waitHosts(cmd string) []waitHost {
 			continue
 		}
 		for _, m := range p.re.FindAllStringSubmatch(cmd, -1) {
-			h := shortHost(m[1])
+			tool, host := p.tool, m[len(m)-1]
+			if tool == "" {
+				tool = m[1]
+			}
+			h := shortHost(host)
 			if h != "" && !seen[h] {
 				seen[h] = true
-				out = append(out, waitHost{host: h, tool: p.tool})
+				out = append(out, waitHost{host: h, tool: tool})
 			}
 		}
 	}

@@ -204,7 +204,21 @@ func kubeContainer(d *yamlDoc, c *yaml.Node) facts.Container {
 	if name == nil {
 		pos = at(d, c)
 	}
-	return facts.Container{Name: scalar(name), Image: scalar(get(c, "image")), Command: strings.Join(cmd, " "), Pos: pos}
+	command := strings.Join(cmd, " ")
+	if strings.Contains(command, "$") {
+		// the values the container's env sets literally, as the shell and
+		// Kubernetes ($(X)) expand them: wget http://${FRONTEND_ADDR}
+		var pairs []string
+		for _, e := range items(get(c, "env")) {
+			if n, v := scalar(get(e, "name")), get(e, "value"); n != "" && v != nil {
+				pairs = append(pairs, "${"+n+"}", scalar(v), "$("+n+")", scalar(v))
+			}
+		}
+		if len(pairs) > 0 {
+			command = strings.NewReplacer(pairs...).Replace(command)
+		}
+	}
+	return facts.Container{Name: scalar(name), Image: scalar(get(c, "image")), Command: command, Pos: pos}
 }
 
 // kubeServiceOf names the repo service a workload runs: by its name, its
