@@ -55,13 +55,13 @@ func (ix *deployIndex) cloudBuildJobs(d *yamlDoc) []*facts.CIJob {
 		st.Name, st.Pos = stepName, nodePos(file, step)
 		j.Steps = append(j.Steps, st)
 	}
-	if imgs := get(d.root, "images"); imgs != nil {
-		st := facts.CIStep{Name: "images", Verb: facts.VerbPush, Tool: "cloud-build", Pos: nodePos(file, imgs)}
-		for _, it := range items(imgs) {
-			img := ix.subst(scalar(it), &shellEnv{vars: vars})
-			if s := ix.imageService(img); s != "" {
-				st.Refs = appendRef(st.Refs, facts.ServiceRef{Service: s, How: "image", Text: img})
-			}
+	// images: Cloud Build pushes each listed image, one step each, placed
+	// on its own line
+	for _, it := range items(get(d.root, "images")) {
+		st := facts.CIStep{Name: "images", Verb: facts.VerbPush, Tool: "cloud-build", Pos: nodePos(file, it)}
+		img := ix.subst(scalar(it), &shellEnv{vars: vars})
+		if s := ix.imageService(img); s != "" {
+			st.Refs = appendRef(st.Refs, facts.ServiceRef{Service: s, How: "image", Text: img})
 		}
 		j.Steps = append(j.Steps, st)
 	}

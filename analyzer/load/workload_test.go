@@ -580,3 +580,34 @@ package main
 		t.Errorf("quickstart workloads: %s", got)
 	}
 }
+
+// Cloud Build pushes each image its images: list names, and each push
+// stands on that image's own line.
+func TestCloudBuildImagePositions(t *testing.T) {
+	repo := loadTxtar(t, `
+-- cloudbuild.yaml --
+steps:
+  - name: gcr.io/cloud-builders/docker
+    args: ['build', '-t', 'gcr.io/$PROJECT_ID/orders', 'services/orders']
+images:
+  - gcr.io/$PROJECT_ID/orders
+  - gcr.io/$PROJECT_ID/billing
+-- services/orders/main.go --
+package main
+-- services/billing/main.go --
+package main
+`)
+	var got []string
+	for _, j := range repo.Deploy.CIJobs {
+		for _, st := range j.Steps {
+			if st.Tool == "cloud-build" {
+				for _, r := range st.Refs {
+					got = append(got, fmt.Sprintf("%s:%d", r.Service, st.Pos.Line))
+				}
+			}
+		}
+	}
+	if s := strings.Join(got, " "); s != "orders:5 billing:6" {
+		t.Errorf("pushes: %s, want orders:5 billing:6", s)
+	}
+}
