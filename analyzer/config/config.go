@@ -29,6 +29,9 @@ type File struct {
 	Rules    RulesConfig `yaml:"rules"`
 	FailOn   string      `yaml:"fail_on"`
 	Exclude  []string    `yaml:"exclude"`
+	// Include names directories read although decouple skips them by
+	// default (examples/, test/, testdata/...).
+	Include []string `yaml:"include"`
 	// Contracts and CommonProtos tune the CODE rules (analyzer.CodeSettings).
 	Contracts    map[string][]string `yaml:"contracts"`
 	CommonProtos []string            `yaml:"common_protos"`
@@ -320,6 +323,7 @@ func get(n *yaml.Node, key string) *yaml.Node {
 // relative to the config file's directory.
 func (f *File) ApplyLoad(opts *load.Options, root string) error {
 	opts.Exclude = append(opts.Exclude, f.Exclude...)
+	opts.Include = append(opts.Include, f.Include...)
 	f.applyHistory(opts)
 	if len(f.Services) == 0 {
 		return nil

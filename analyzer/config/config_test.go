@@ -47,6 +47,7 @@ rules:
   severity: {API102: warning}
 fail_on: warning
 exclude: [gen/**]
+include: [examples/shop]
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +67,7 @@ exclude: [gen/**]
 		t.Fatal(err)
 	}
 	if len(opts.Services) != 1 || opts.Services[0].Paths[0] != "services/orders" || opts.Services[0].Line != 3 ||
-		opts.Exclude[0] != "gen/**" {
+		opts.Exclude[0] != "gen/**" || len(opts.Include) != 1 || opts.Include[0] != "examples/shop" {
 		t.Errorf("load options %+v", opts)
 	}
 }

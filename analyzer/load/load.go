@@ -34,6 +34,10 @@ type Options struct {
 	// Exclude holds repo-relative doublestar globs of files and directories
 	// not to read.
 	Exclude []string
+	// Include holds repo-relative doublestar globs of directories read
+	// although SkipDirs names them (examples, test/fixtures); the
+	// directories above one are walked to reach it.
+	Include []string
 	// MaxFileSize is the largest file read, in bytes, whatever its kind;
 	// 0 means each kind's own cap (SizeLimit).
 	MaxFileSize int64

@@ -210,10 +210,14 @@ func (w *walker) skipDir(p, name string, frames []ignoreFrame) string {
 	if name == ".git" {
 		return "git metadata"
 	}
-	for _, d := range w.opts.SkipDirs {
-		if name == d {
-			return "skipped directory (" + d + ")"
+	if len(w.opts.Include) == 0 {
+		for _, d := range w.opts.SkipDirs {
+			if name == d {
+				return "skipped directory (" + d + ")"
+			}
 		}
+	} else if d := w.skippedAbove(p); d != "" {
+		return "skipped directory (" + d + ")"
 	}
 	if matchGlobs(w.opts.Exclude, p) || matchGlobs(w.opts.Exclude, p+"/") {
 		return "excluded by config"
@@ -224,10 +228,55 @@ func (w *walker) skipDir(p, name string, frames []ignoreFrame) string {
 	return ""
 }
 
+// skippedAbove returns the skipped folder name (SkipDirs) that p is or lies
+// in, when the config's include globs do not take p back: p is not in an
+// included directory, and no included directory lies below p (a skipped
+// folder is walked only on the way to one). "" when p is read.
+func (w *walker) skippedAbove(p string) string {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		if !slices.Contains(w.opts.SkipDirs, part) {
+			continue
+		}
+		if w.onIncludePath(p, parts) {
+			return ""
+		}
+		return parts[i]
+	}
+	return ""
+}
+
+// onIncludePath reports whether p is in a directory an include glob
+// matches, or on the way to one.
+func (w *walker) onIncludePath(p string, parts []string) bool {
+	for _, g := range w.opts.Include {
+		g = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(g), "./"), "/")
+		if g == "" {
+			continue
+		}
+		if strings.HasPrefix(g, p+"/") {
+			return true
+		}
+		for i := range parts {
+			if matchGlobs([]string{g}, strings.Join(parts[:i+1], "/")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (w *walker) file(p string, e fs.DirEntry, frames []ignoreFrame) {
 	if matchGlobs(w.opts.Exclude, p) {
 		w.skip(p, "excluded by config")
 		return
+	}
+	if len(w.opts.Include) > 0 {
+		// in a skipped folder walked only on the way to an included one
+		if d := w.skippedAbove(p); d != "" {
+			w.skip(p, "skipped directory ("+d+")")
+			return
+		}
 	}
 	if gitignored(frames, p, false) {
 		w.skip(p, "ignored by .gitignore")

@@ -211,3 +211,36 @@ func TestWalkReadsDocs(t *testing.T) {
 		t.Fatalf("specs read: %+v, want services/a/docs/swagger.yaml alone", repo.OpenAPI)
 	}
 }
+
+// Include takes directories back from the default skip list: examples/shop
+// is read, the rest of examples/ is not; a glob (**/fixtures-test) works
+// too.
+func TestWalkInclude(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "examples/shop/openapi.yaml", "openapi: 3.0.3\ninfo: {title: shop, version: \"1\"}\npaths: {}\n")
+	writeFile(t, dir, "examples/other/openapi.yaml", "openapi: 3.0.3\ninfo: {title: other, version: \"1\"}\npaths: {}\n")
+	writeFile(t, dir, "examples/compose.yaml", "services:\n  a:\n    image: a\n")
+	writeFile(t, dir, "services/a/test/openapi.yaml", "openapi: 3.0.3\ninfo: {title: a, version: \"1\"}\npaths: {}\n")
+	opts := load.DefaultOptions()
+	opts.Include = []string{"examples/shop", "**/test"}
+	repo, err := load.Repo(context.Background(), dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	for _, f := range repo.Files {
+		read = append(read, f.Path)
+	}
+	if got := strings.Join(read, " "); got != "examples/shop/openapi.yaml services/a/test/openapi.yaml" {
+		t.Errorf("read: %s", got)
+	}
+	reasons := map[string]string{}
+	for _, s := range repo.Skipped {
+		reasons[s.File] = s.Reason
+	}
+	for _, f := range []string{"examples/other/", "examples/compose.yaml"} {
+		if reasons[f] != "skipped directory (examples)" {
+			t.Errorf("%s skipped as %q", f, reasons[f])
+		}
+	}
+}

@@ -99,6 +99,10 @@ fail_on: error
 # Files and directories not read at all (doublestar globs).
 # exclude: [gen/**]
 
+# Directories read although decouple skips them by default (examples/, test/,
+# testdata/, vendor/...).
+# include: [examples/shop]
+
 # Known couplings accepted by rule and services, with the reason, e.g.
 # exclusions:
 #   - rule: DATA101
