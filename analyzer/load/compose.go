@@ -541,19 +541,13 @@ func (l *loader) composeService(svc types.ServiceConfig, w *facts.Workload, comp
 // mounts to a repository directory (./internal:/internal with working_dir
 // /internal/trainer runs internal/trainer).
 func (l *loader) serviceOfWorkdir(svc types.ServiceConfig, composeDir string) string {
-	wd := path.Clean(svc.WorkingDir)
-	if svc.WorkingDir == "" || !path.IsAbs(wd) {
-		return ""
-	}
+	var binds [][2]string
 	for _, v := range svc.Volumes {
-		if v.Type != types.VolumeTypeBind || v.Target == "" || path.IsAbs(v.Source) {
-			continue
+		if v.Type == types.VolumeTypeBind && v.Target != "" && !path.IsAbs(v.Source) {
+			binds = append(binds, [2]string{v.Source, v.Target})
 		}
-		t := path.Clean(v.Target)
-		if wd != t && !strings.HasPrefix(wd, t+"/") {
-			continue
-		}
-		dir := cleanDir(path.Join(composeDir, v.Source, strings.TrimPrefix(wd, t)))
+	}
+	for _, dir := range workdirSources(svc.WorkingDir, binds, composeDir) {
 		if s := l.serviceOf(dir); s != "" {
 			return s
 		}

@@ -458,9 +458,10 @@ func (l *loader) appServices(dirs map[string]bool, below map[string]*dirBelow, m
 // nested module of their own), sorted.
 func (l *loader) moduleMains(mod string) []string {
 	var out []string
-	for _, d := range l.mainDirs {
-		if under(d, mod) && d != mod && !inNonServiceFolder(strings.TrimPrefix(d, mod+"/")) &&
-			!strings.Contains("/"+strings.TrimPrefix(d, mod+"/"), "/_") && l.moduleOf(d) == mod {
+	for _, m := range l.mainDirs {
+		d := m.dir
+		if m.module == mod && d != mod && !inNonServiceFolder(strings.TrimPrefix(d, mod+"/")) &&
+			!strings.Contains("/"+strings.TrimPrefix(d, mod+"/"), "/_") {
 			out = append(out, d)
 		}
 	}
@@ -667,34 +668,48 @@ func composeContext(d *yamlDoc, svc *yaml.Node) (root string, ok bool) {
 // bind mounts to a repository directory (./web:/web with working_dir /web
 // runs web/), or "".
 func mountedWorkdir(d *yamlDoc, svc *yaml.Node) string {
-	wd := path.Clean(scalar(get(svc, "working_dir")))
-	if !path.IsAbs(wd) {
-		return ""
-	}
+	var binds [][2]string
 	for _, v := range items(get(svc, "volumes")) {
-		var src, target string
 		if v.Kind == yaml.ScalarNode {
-			parts := strings.Split(v.Value, ":")
-			if len(parts) < 2 {
-				continue
+			if parts := strings.Split(v.Value, ":"); len(parts) >= 2 {
+				binds = append(binds, [2]string{parts[0], parts[1]})
 			}
-			src, target = parts[0], parts[1]
 		} else if t := scalar(get(v, "type")); t == "bind" || t == "" {
-			src, target = scalar(get(v, "source")), scalar(get(v, "target"))
+			binds = append(binds, [2]string{scalar(get(v, "source")), scalar(get(v, "target"))})
 		}
+	}
+	if dirs := workdirSources(scalar(get(svc, "working_dir")), binds, path.Dir(d.in.path)); len(dirs) > 0 {
+		return dirs[0]
+	}
+	return ""
+}
+
+// workdirSources returns, in mount order, the repository directories a
+// container's working_dir comes from through its bind mounts (source,
+// target; sources relative to the compose file's folder dir): ./internal
+// mounted at /internal with working_dir /internal/trainer gives
+// internal/trainer. Named volumes and host paths outside the repository
+// give none.
+func workdirSources(workingDir string, binds [][2]string, dir string) []string {
+	wd := path.Clean(workingDir)
+	if workingDir == "" || !path.IsAbs(wd) {
+		return nil
+	}
+	var out []string
+	for _, b := range binds {
+		src, target := b[0], b[1]
 		if !strings.HasPrefix(src, ".") || !path.IsAbs(target) {
-			continue // a named volume, or a host path outside the repository
+			continue
 		}
 		t := path.Clean(target)
 		if wd != t && !strings.HasPrefix(wd, t+"/") {
 			continue
 		}
-		dir := cleanDir(path.Join(path.Dir(d.in.path), src, strings.TrimPrefix(wd, t)))
-		if dir != "" && !strings.HasPrefix(dir, "..") {
-			return dir
+		if d := cleanDir(path.Join(dir, src, strings.TrimPrefix(wd, t))); d != "" && !strings.HasPrefix(d, "..") {
+			out = append(out, d)
 		}
 	}
-	return ""
+	return out
 }
 
 // baseImageFile reports a Dockerfile named as building a base image
@@ -972,31 +987,29 @@ func (l *loader) hasMain(dir string) bool {
 	return false
 }
 
+// mainDir is a folder holding a main package, with the folder of the
+// module holding it ("" for none).
+type mainDir struct{ dir, module string }
+
 // mainPackageDirs returns every folder holding a main package, sorted.
-func (l *loader) mainPackageDirs() []string {
-	var out []string
+func (l *loader) mainPackageDirs() []mainDir {
+	var dirs []string
 	for _, in := range l.inputs {
 		if in.kind == kindGo && !strings.HasSuffix(in.path, "_test.go") && l.packageName(in) == "main" {
-			if d := path.Dir(in.path); len(out) == 0 || out[len(out)-1] != d {
-				out = append(out, d)
-			}
+			dirs = append(dirs, path.Dir(in.path))
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// moduleOf returns the folder of the innermost module holding dir ("" for
-// none).
-func (l *loader) moduleOf(dir string) string {
-	for d := dir; ; d = path.Dir(d) {
-		if l.hasInput(joinRel(d, "go.mod")) {
-			return d
+	slices.Sort(dirs)
+	mods := newModIndex(l.repo.GoModules, l.repo.GoWorks)
+	out := make([]mainDir, 0, len(dirs))
+	for _, d := range slices.Compact(dirs) {
+		m := mainDir{dir: d}
+		if mod := mods.moduleOf(d); mod != nil {
+			m.module = mod.Dir
 		}
-		if d == "." || d == "/" {
-			return ""
-		}
+		out = append(out, m)
 	}
+	return out
 }
 
 // packageName returns the package a Go input declares: read by

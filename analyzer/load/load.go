@@ -153,7 +153,7 @@ type loader struct {
 	// Dockerfiles (builtImages), from discovery on.
 	images map[string]string
 	// mainDirs are the folders holding a main package, from discovery on.
-	mainDirs []string
+	mainDirs []mainDir
 
 	inputs []*input // read, text, in path order
 	byPath map[string]*input

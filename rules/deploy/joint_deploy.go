@@ -82,15 +82,9 @@ func jointServices(j *facts.CIJob) []string {
 // deploys, them.
 func shipVerb(j *facts.CIJob, services []string) string {
 	verb := ""
-	for _, st := range j.Steps {
-		if facts.VerbRank(st.Verb) <= facts.VerbRank(verb) {
-			continue
-		}
-		for _, r := range st.Refs {
-			if contains(services, r.Service) {
-				verb = st.Verb
-				break
-			}
+	for _, svc := range services {
+		if st, _, ok := strongestRef(j, svc); ok && facts.VerbRank(st.Verb) > facts.VerbRank(verb) {
+			verb = st.Verb
 		}
 	}
 	return verb
