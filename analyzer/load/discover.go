@@ -206,8 +206,18 @@ func (l *loader) discover() {
 	cands = append(cands, layout...)
 	cands = append(cands, mains...)
 	cands = append(cands, deployed...)
-	cands = slices.DeleteFunc(cands, func(c candidate) bool { return codeGenerator(c.name) })
+	cands = slices.DeleteFunc(cands, func(c candidate) bool {
+		return codeGenerator(c.name) || commandLineTool(c.name) && !deployedNames[c.name]
+	})
 	l.repo.Services = merge(cands)
+}
+
+// commandLineTool reports a program named like a command-line client
+// (nuctl, kumactl, shop-cli): a tool people run against the system, not a
+// part of it, unless a deploy file runs it.
+func commandLineTool(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, "ctl") || strings.HasSuffix(n, "cli")
 }
 
 // codeGenerator reports a protoc plugin's name (protoc-gen-go-errors): a
