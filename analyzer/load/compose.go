@@ -138,7 +138,7 @@ func (l *loader) loadCompose(ctx context.Context, p *composeProject) []*workload
 		o.Profiles = []string{"*"}
 		o.Interpolate.LookupValue = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 		o.Interpolate.Substitute = unresolved.substitute
-		o.Interpolate.TypeCastMapping = castsFor(o.Interpolate.TypeCastMapping, p.docs)
+		o.Interpolate.TypeCastMapping = unresolved.lenient(castsFor(o.Interpolate.TypeCastMapping, p.docs))
 	})
 	if err != nil {
 		file, line := composeErrorPos(p, err)
@@ -386,6 +386,35 @@ func (t *templateMisses) miss(tmpl string) {
 	t.mu.Lock()
 	t.set[tmpl] = true
 	t.mu.Unlock()
+}
+
+// lenient wraps compose-go's type casts so that a typed value a variable
+// with no value here left empty (replicas: ${REPLICAS}) becomes its type's
+// zero value instead of failing the whole file: docker compose would run
+// with the value from its environment, and the file's other facts stand.
+func (t *templateMisses) lenient(casts map[tree.Path]interp.Cast) map[tree.Path]interp.Cast {
+	out := make(map[tree.Path]interp.Cast, len(casts))
+	for p, cast := range casts {
+		out[p] = func(v string) (any, error) {
+			got, err := cast(v)
+			if err == nil || v != "" || t.empty() {
+				return got, err
+			}
+			for _, zero := range []string{"0", "false"} {
+				if z, zerr := cast(zero); zerr == nil {
+					return z, nil
+				}
+			}
+			return got, err
+		}
+	}
+	return out
+}
+
+func (t *templateMisses) empty() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.set) == 0
 }
 
 func (t *templateMisses) has(tmpl string) bool {

@@ -458,6 +458,35 @@ POSTGRES_VOLUME=
 	}
 }
 
+// TestComposeUnsetTypedVariables: a typed value that a variable with no
+// value here leaves empty (replicas, privileged) takes its type's
+// zero value, and the file's workloads are read: docker compose would have
+// the value from its environment.
+func TestComposeUnsetTypedVariables(t *testing.T) {
+	repo := loadTxtar(t, `
+-- docker-compose.yml --
+services:
+  orders:
+    image: shop/orders
+    deploy:
+      replicas: ${ORDERS_REPLICAS}
+    privileged: ${PRIVILEGED}
+    environment:
+      DB_URL: postgres://app@db:5432/orders
+      DB_HOST: ${DB_HOST}
+`)
+	if len(repo.Problems) > 0 {
+		t.Fatalf("problems: %+v", repo.Problems)
+	}
+	w := workload(t, repo, "orders")
+	if e := env(w, "DB_URL"); e.Value != "postgres://app@db:5432/orders" || e.From != "literal" {
+		t.Errorf("DB_URL = %+v", e)
+	}
+	if e := env(w, "DB_HOST"); e.Value != "" || e.From != "unresolved" {
+		t.Errorf("DB_HOST = %+v", e)
+	}
+}
+
 // TestKubeSecretNotBase64: a Secret whose data values are not base64 gets
 // one problem that names every such key, at the first of them.
 func TestKubeSecretNotBase64(t *testing.T) {
