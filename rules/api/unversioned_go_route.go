@@ -29,7 +29,7 @@ func runUnversionedGoRoute(pass *analyzer.Pass) error {
 	for _, r := range pass.Repo.GoRoutes {
 		// a catch-all's star is no part of the path: /* is the root, /static/*
 		// the static files
-		if !r.Resolved || PathVersion(r.Path) != "" || allow.Allows(strings.TrimSuffix(r.Path, "*")) {
+		if !r.Resolved || PathVersion(r.Path) != "" || allow.Allows(catchAllBase(r.Path)) {
 			continue
 		}
 		if p := pass.Repo.GoPackageByDir(path.Dir(r.Pos.File)); p != nil && p.TestOnly {
@@ -63,10 +63,11 @@ sub-routers, mounts, http.StripPrefix and string constants, within a function, a
 package and into repository functions it calls. A route whose prefix cannot be worked out
 statically (a router handed in from code decouple cannot see, a computed path) is not
 reported; the loader counts such routes. Health, readiness and metrics endpoints, API
-documentation (Swagger UI, a served spec), static files under /static/, the root "/" and the
-paths in versioning.allow_unversioned are exempt, and so are mock servers in packages only tests
-use; under the header, media-type and query
-strategies the rule is silent.
+documentation (Swagger UI, a served spec), static files under /static/, the root "/" (and a
+root catch-all such as gin's /*path) and the paths in versioning.allow_unversioned are exempt,
+and so are mock servers in packages only tests use. A gRPC or Connect path carries the version
+of its proto package (/acme.orders.v1.OrderService/GetOrder). Under the header, media-type and
+query strategies the rule is silent.
 
 Example:
 
@@ -77,3 +78,14 @@ Example:
 
 Fix: register the routes under a versioned group or prefix, or suppress one with
 "// decouple:ignore API105 reason" on the line before it.`
+
+// catchAllBase is a route's path without its catch-all: chi's trailing
+// star (/static/*) or a named one (gin's /*path, httprouter's /files/*rest)
+// in the last segment.
+func catchAllBase(p string) string {
+	i := strings.LastIndexByte(p, '/')
+	if j := strings.IndexByte(p[i+1:], '*'); j >= 0 && (j == 0 || j == len(p)-i-2) {
+		return p[:i+1+j]
+	}
+	return p
+}

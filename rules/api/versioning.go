@@ -68,6 +68,30 @@ func PathVersion(p string) string {
 		if strings.HasPrefix(seg, "{") && versionParam.MatchString(seg) {
 			return "{version}"
 		}
+		if v := rpcVersion(seg); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// rpcVersion returns the major version of a gRPC or Connect path segment,
+// a qualified service name (/acme.orders.v1.OrderService/GetOrder): that
+// of its proto package, "" when the package has none.
+func rpcVersion(seg string) string {
+	parts := strings.Split(seg, ".")
+	if len(parts) < 3 {
+		return ""
+	}
+	if last := parts[len(parts)-1]; last == "" || last[0] < 'A' || last[0] > 'Z' {
+		return ""
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if mayBeVersion(p) {
+			if m := versionSegment.FindStringSubmatch(p); m != nil {
+				return "v" + m[1]
+			}
+		}
 	}
 	return ""
 }

@@ -20,6 +20,8 @@ func TestPathVersion(t *testing.T) {
 		"/v10/x": "v10", "/{version}/orders": "{version}", "/{apiVersion}/x": "{version}",
 		"/dev2/orders": "", "/avatars/v1x": "", "/orders": "", "/V1/orders": "", "/v/orders": "",
 		"/version1": "", "/v1.2.3": "", "": "", "/api/v1-internal": "", "/v2*": "v2", "/api/v1/*": "v1", "/v*": "",
+		"/acme.orders.v1.OrderService/GetOrder": "v1", "/grpc.health.v1.Health/Check": "v1", "/acme.orders.OrderService/Get": "",
+		"/acme.v2beta1.Orders/": "v2", "/files/report.v1.pdf": "", "/a.v1/x": "",
 	} {
 		if got := api.PathVersion(p); got != want {
 			t.Errorf("PathVersion(%q) = %q, want %q", p, got, want)
