@@ -48,6 +48,8 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 	writeFile(t, dir, "services/a/test/server.go", "package test\n\nimport \"net/http\"\n\nfunc Serve() { http.HandleFunc(\"/oauth/token\", nil) }\n")
 	writeFile(t, dir, "tests/e2e/x.proto", proto)
 	writeFile(t, dir, "examples/hello/hello.proto", proto)
+	writeFile(t, dir, "e2e-test/cmd/probe/main.go", "package main\n\nfunc main() {}\n")
+	writeFile(t, dir, "services/a/integration_tests/x.proto", proto)
 	if err := os.Symlink(filepath.Join(outside, "secret.proto"), filepath.Join(dir, "services/a/escape.proto")); err != nil {
 		t.Fatal(err)
 	}
@@ -68,26 +70,28 @@ func TestWalkAccountsForEveryFile(t *testing.T) {
 		reasons[s.File] = s.Reason
 	}
 	for file, want := range map[string]string{
-		"vendor/":                   "skipped directory (vendor)",
-		"node_modules/":             "skipped directory (node_modules)",
-		"example/":                  "skipped directory (example)",
-		"examples/":                 "skipped directory (examples)",
-		"services/a/test/":          "skipped directory (test)",
-		"tests/":                    "skipped directory (tests)",
-		"build/":                    "ignored by .gitignore",
-		"services/a/b.gen.proto":    "ignored by .gitignore",
-		"services/a/blob.proto":     "binary content",
-		"big.yaml":                  "larger than the 200-byte limit",
-		".git/":                     "git metadata",
-		"services/a/escape.proto":   "symbolic link (not followed)",
-		"linkdir":                   "symbolic link (not followed)",
-		"services/a/openapi.yaml":   "not a regular file",
-		"services/a/README.md":      "not an input decouple reads",
-		".gitignore":                "not an input decouple reads",
-		"web/tsconfig.app.json":     "JSON with comments (compiler or editor settings), not an input decouple reads",
-		".vscode/settings.json":     "JSON with comments (compiler or editor settings), not an input decouple reads",
-		"web/app/babel.config.json": "JSON with comments (compiler or editor settings), not an input decouple reads",
-		"sdks/ts/typedoc.json":      "JSON with comments (compiler or editor settings), not an input decouple reads",
+		"vendor/":                       "skipped directory (vendor)",
+		"node_modules/":                 "skipped directory (node_modules)",
+		"example/":                      "skipped directory (example)",
+		"examples/":                     "skipped directory (examples)",
+		"services/a/test/":              "skipped directory (test)",
+		"tests/":                        "skipped directory (tests)",
+		"e2e-test/":                     "skipped directory (e2e-test)",
+		"services/a/integration_tests/": "skipped directory (integration_tests)",
+		"build/":                        "ignored by .gitignore",
+		"services/a/b.gen.proto":        "ignored by .gitignore",
+		"services/a/blob.proto":         "binary content",
+		"big.yaml":                      "larger than the 200-byte limit",
+		".git/":                         "git metadata",
+		"services/a/escape.proto":       "symbolic link (not followed)",
+		"linkdir":                       "symbolic link (not followed)",
+		"services/a/openapi.yaml":       "not a regular file",
+		"services/a/README.md":          "not an input decouple reads",
+		".gitignore":                    "not an input decouple reads",
+		"web/tsconfig.app.json":         "JSON with comments (compiler or editor settings), not an input decouple reads",
+		".vscode/settings.json":         "JSON with comments (compiler or editor settings), not an input decouple reads",
+		"web/app/babel.config.json":     "JSON with comments (compiler or editor settings), not an input decouple reads",
+		"sdks/ts/typedoc.json":          "JSON with comments (compiler or editor settings), not an input decouple reads",
 	} {
 		if reasons[file] != want {
 			t.Errorf("%s: skipped as %q, want %q", file, reasons[file], want)
