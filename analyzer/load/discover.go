@@ -756,6 +756,32 @@ func datastoreBase(data []byte) bool {
 	return last != "" && IsDatastoreImage(last)
 }
 
+// templatedDoc reports whether a document that parsed is a template that
+// some program renders: it holds a value that is one whole template action,
+// bare ({{ .Namespace }} parses as a flow mapping keyed by a flow mapping)
+// or quoted ("{{ .Values.image }}"). Text that merely mentions an action,
+// such as an alert's "{{ $labels.instance }} is down", is no template.
+func templatedDoc(n *yaml.Node, depth int) bool {
+	if n == nil || depth > 64 {
+		return false
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		v := strings.TrimSpace(n.Value)
+		return strings.HasPrefix(v, "{{") && strings.HasSuffix(v, "}}")
+	case yaml.MappingNode:
+		if n.Style&yaml.FlowStyle != 0 && len(n.Content) > 0 && n.Content[0].Kind == yaml.MappingNode && n.Content[0].Style&yaml.FlowStyle != 0 {
+			return true
+		}
+	}
+	for _, c := range n.Content {
+		if templatedDoc(c, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
 // kubernetesServices: Deployments and StatefulSets whose containers do not
 // run a datastore image.
 func (l *loader) kubernetesServices() []candidate {
@@ -786,7 +812,7 @@ func (l *loader) kubernetesServices() []candidate {
 			root = l.programFolder(path.Dir(d.in.path))
 		}
 		out = append(out, candidate{name: name, byPrefix: true, root: root,
-			onlyJoin: demoFile(d.in.path) || isTemplate(d.in.data), // a manifest a program renders (kumactl install demo)
+			onlyJoin: demoFile(d.in.path) || templatedDoc(d.root, 0), // a manifest a program renders (kumactl install demo)
 			reason:   fmt.Sprintf("kubernetes %s %s in %s", kind, name, d.in.path),
 			decl:     facts.Position{File: d.in.path, Line: nameNode.Line, Col: nameNode.Column}})
 	}
