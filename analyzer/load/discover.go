@@ -49,6 +49,8 @@ var infraImages = []string{
 	"opentelemetry-collector", "otel-collector", "otelcol", "jaeger", "zipkin", "prometheus", "grafana",
 	"loki", "tempo", "fluentd", "fluent-bit", "envoy", "istio", "linkerd", "consul", "vault", "traefik",
 	"kong", "pgbouncer", "emulator", "firestore", "pubsub", "spanner", "mailhog", "mailpit", "wiremock",
+	"coredns", "promtail", "kourier", "cert-manager", "ingress-nginx", "nginx-ingress", "external-dns",
+	"metrics-server", "kube-state-metrics", "node-exporter", "alertmanager", "pushgateway", "cadvisor",
 }
 
 // IsDatastoreImage reports whether a container image runs a datastore.
@@ -75,13 +77,26 @@ func imageMatches(image string, names []string) bool {
 }
 
 // platformOwners publish only platform images, whatever the image's name
-// (jaegertracing/all-in-one, prom/blackbox-exporter, openzipkin/zipkin-slim).
-var platformOwners = map[string]bool{"jaegertracing": true, "openzipkin": true, "prom": true, "prometheus": true, "otel": true}
+// (jaegertracing/all-in-one, prom/blackbox-exporter, openzipkin/zipkin-slim,
+// grafana/agent, gcr.io/knative-releases/..., registry.k8s.io/...).
+var platformOwners = map[string]bool{
+	"jaegertracing": true, "openzipkin": true, "prom": true, "prometheus": true, "otel": true, "grafana": true,
+	"knative-releases": true, "jetstack": true, "bitnami": true, "registry.k8s.io": true, "k8s.gcr.io": true,
+}
 
-// platformOwned reports an image of one of those publishers.
+// platformOwned reports an image of one of those publishers: one of them
+// is a part of the image's path before its name.
 func platformOwned(image string) bool {
 	dir := path.Dir(strings.ToLower(image))
-	return dir != "." && platformOwners[path.Base(dir)]
+	if dir == "." {
+		return false
+	}
+	for part := range strings.SplitSeq(dir, "/") {
+		if platformOwners[part] {
+			return true
+		}
+	}
+	return false
 }
 
 // isTestHarness reports whether a container name is a test runner (tests,
