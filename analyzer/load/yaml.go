@@ -96,6 +96,9 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 		l.yamlProblem(in, err)
 		return nil
 	}
+	if bytes.Contains(in.data, []byte(`\/`)) {
+		in.data = slashEscapes(in.data)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(in.data))
 	var docs []*yamlDoc
 	for i := 0; ; i++ {
@@ -134,6 +137,63 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 		docs = append(docs, d)
 	}
 	return docs
+}
+
+// slashEscapes returns data with each "\/" escape of a double-quoted
+// scalar written as "/": YAML 1.2 allows the escape (JSON does too), the
+// YAML reader does not. Other bytes are kept; only a quote that opens a
+// scalar (after a key, a dash, a bracket, a comma or at a line's start)
+// starts one, so apostrophes and quotes inside plain text are text. When
+// the text holds no such escape, data itself is returned.
+func slashEscapes(data []byte) []byte {
+	var out []byte
+	quote := byte(0) // the quote of the scalar being read, or 0
+	comment := false // in a comment, up to the end of the line
+	opens := true    // a quote here would open a scalar
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c == '\n':
+			comment = false
+			if quote == 0 {
+				opens = true
+			}
+		case comment:
+		case quote == '"' && c == '\\' && i+1 < len(data):
+			if data[i+1] == '/' {
+				if out == nil {
+					out = append(make([]byte, 0, len(data)), data[:i]...)
+				}
+				out = append(out, '/')
+				i++
+				continue
+			}
+			if out != nil {
+				out = append(out, c)
+			}
+			c = data[i+1]
+			i++
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '#' && (i == 0 || data[i-1] == ' ' || data[i-1] == '\t'):
+			comment = true
+		case (c == '"' || c == '\'') && opens:
+			quote = c
+		case c == ':' || c == '-' || c == '[' || c == '{' || c == ',' || c == '?':
+			opens = true
+		case c != ' ' && c != '\t':
+			opens = false
+		}
+		if out != nil {
+			out = append(out, c)
+		}
+	}
+	if out == nil {
+		return data
+	}
+	return out
 }
 
 // yamlProblem records a YAML error with the line it names.

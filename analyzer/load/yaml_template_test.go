@@ -81,3 +81,30 @@ func TestYAMLProblemMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestSlashEscapes: the "\/" escape YAML 1.2 allows in double-quoted
+// scalars reads as "/"; backslashes in plain and single-quoted scalars,
+// other escapes and comments stay as written.
+func TestSlashEscapes(t *testing.T) {
+	for in, want := range map[string]string{
+		`exclude: "(^samples\/keys\/demo.yaml$)"`: `exclude: "(^samples/keys/demo.yaml$)"`,
+		`a: "x\\/y"` + "\n" + `b: "\/"`:           `a: "x\\/y"` + "\n" + `b: "/"`,
+		`re: '^a\/b$'`:                            `re: '^a\/b$'`,
+		`note: it's "x\/y"`:                       `note: it's "x\/y"`,
+		`- "a\/b" # "c\/d"`:                       `- "a/b" # "c\/d"`,
+		"k: \"multi\n  line\\/x\"":                "k: \"multi\n  line/x\"",
+		`{a: "x\/y", b: 'p\/q', c: "\"\/"}`:       `{a: "x/y", b: 'p\/q', c: "\"/"}`,
+		`plain: a\/b`:                             `plain: a\/b`,
+	} {
+		if got := string(slashEscapes([]byte(in))); got != want {
+			t.Errorf("slashEscapes(%q) = %q, want %q", in, got, want)
+		}
+	}
+	dir := writeRepo(t, t.TempDir(), map[string]string{
+		".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: keys\n    exclude: \"(^samples\\/keys\\/demo.yaml$)\"\n",
+	})
+	repo := loadDir(t, dir)
+	if len(repo.Problems) > 0 {
+		t.Errorf("problems: %+v", repo.Problems)
+	}
+}
