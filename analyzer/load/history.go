@@ -203,11 +203,25 @@ func (l *loader) logHistory(ctx context.Context) (state, detail string, hr *hist
 	if lines[0] == "true" {
 		return facts.HistoryShallow, "the clone is shallow (fetch the full history, e.g. actions/checkout with fetch-depth: 0)", nil
 	}
-	hr, err = l.gitLog(ctx, git, o)
+	hr, err = l.gitLog(ctx, git, o, true)
+	if err != nil && missingObjects(err) {
+		// A partial clone (--filter=blob:none) lacks the old blobs that
+		// rename detection compares, and decouple never fetches: read the
+		// log again without following renames.
+		hr, err = l.gitLog(ctx, git, o, false)
+	}
 	if err != nil {
 		return facts.HistoryFailed, err.Error(), nil
 	}
 	return facts.HistoryAnalysed, "", hr
+}
+
+// missingObjects reports a git log that failed for want of objects the
+// clone does not hold (a partial clone with lazy fetching off).
+func missingObjects(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "lazy fetch") || strings.Contains(msg, "unable to read") ||
+		strings.Contains(msg, "missing blob") || strings.Contains(msg, "could not read")
 }
 
 func sameDir(a, b string) bool {
@@ -291,10 +305,16 @@ func (hr *historyReader) attribute() {
 
 // gitLog streams one git log and returns its commits, not yet attributed to
 // services.
-func (l *loader) gitLog(ctx context.Context, git string, o HistoryOptions) (*historyReader, error) {
+// With renames false it does not detect renames, which needs no file
+// content.
+func (l *loader) gitLog(ctx context.Context, git string, o HistoryOptions, renames bool) (*historyReader, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	args := []string{"log", "--no-color", "--no-ext-diff", "--no-textconv", "-z", "--name-status", "-M",
+	detect := "-M"
+	if !renames {
+		detect = "--no-renames"
+	}
+	args := []string{"log", "--no-color", "--no-ext-diff", "--no-textconv", "-z", "--name-status", detect,
 		"--encoding=UTF-8"}
 	if o.Logical == LogicalPullRequest {
 		args = append(args, logFormat)

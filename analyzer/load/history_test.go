@@ -2,6 +2,7 @@ package load_test
 
 import (
 	"context"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -223,5 +224,51 @@ func TestHistoryUnavailable(t *testing.T) {
 	}
 	if repo.History.State != facts.HistoryNotRepo {
 		t.Errorf("plain directory: state %q, want not-a-repo", repo.History.State)
+	}
+}
+
+// TestHistoryPartialClone: in a blobless partial clone, git log cannot
+// compare the old blobs rename detection needs (decouple never fetches);
+// the history is read without following renames instead of failing.
+func TestHistoryPartialClone(t *testing.T) {
+	s := fourServices + touch("one", "services/a/x.go", "services/b/x.go") + touch("two", "services/a/y.go", "services/b/y.go") +
+		touch("three", "services/a/z.go", "services/b/z.go") + `
+-- @commit grow --
+-- services/a/big.go --
+package main
+
+// a file long enough that a rename with an edit is still detected
+var table = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+-- @commit rename with edit --
+rename: services/a/big.go -> services/a/table.go
+-- services/a/table.go --
+package main
+
+// a file long enough that a rename with an edit is still detected
+var table = []string{"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"}
+`
+	root := t.TempDir()
+	src := filepath.Join(root, "src")
+	if err := gittest.Build(txtar.Parse([]byte(s)), src); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(root, "clone")
+	for _, args := range [][]string{
+		{"-C", src, "config", "uploadpack.allowFilter", "true"},
+		{"-c", "protocol.file.allow=always", "clone", "-q", "--filter=blob:none", "--no-local", "file://" + src, dst},
+	} {
+		if out, err := exec.Command("git", args...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	repo, err := load.Repo(context.Background(), dst, load.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if repo.History.State != facts.HistoryAnalysed {
+		t.Fatalf("history %s: %s", repo.History.State, repo.History.Detail)
+	}
+	if c, ok := coChange(repo, "a", "b"); !ok || c.Shared < 3 {
+		t.Errorf("co-change a, b = %+v, %v; want at least 3 commits together", c, ok)
 	}
 }
