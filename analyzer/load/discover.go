@@ -587,15 +587,46 @@ func (l *loader) mainFolders(list []string, below map[string]*dirBelow) []candid
 	for _, d := range list {
 		name := path.Base(d)
 		if name == "cmd" || name == "src" || strings.HasPrefix(name, "_") || inNonServiceFolder(name) ||
-			exampleFolders[name] || !l.hasMain(d) {
+			exampleFolders[name] {
 			continue
 		}
-		out = append(out, candidate{name: name, root: d, reason: "main package " + d + "/", decl: l.declIn(d, below)})
+		if main := l.ownMain(d); main != "" && (main == d || !codeFolders[name]) {
+			out = append(out, candidate{name: name, root: d, reason: "main package " + main + "/", decl: l.declIn(d, below)})
+		}
 	}
 	if len(out) < 2 {
 		return nil // one program beside a library: not a repository of services
 	}
 	return out
+}
+
+// codeFolders are the top-level folders of one program's or a library's
+// code: a cmd/ in them (internal/cmd/gen) holds the repository's tools.
+var codeFolders = map[string]bool{"internal": true, "pkg": true, "lib": true, "libs": true, "common": true,
+	"shared": true, "util": true, "utils": true, "api": true, "apis": true, "proto": true}
+
+// ownMain returns the folder of a program of dir's own: dir itself, its
+// cmd/, or a folder of its cmd/ (addsvc/cmd/addsvc, actions/cmd); "" for
+// none.
+func (l *loader) ownMain(dir string) string {
+	if l.hasMain(dir) {
+		return dir
+	}
+	cmd := dir + "/cmd"
+	if l.hasMain(cmd) {
+		return cmd
+	}
+	i, _ := slices.BinarySearchFunc(l.mainDirs, cmd+"/", func(m mainDir, d string) int { return strings.Compare(m.dir, d) })
+	for ; i < len(l.mainDirs); i++ {
+		rest, ok := strings.CutPrefix(l.mainDirs[i].dir, cmd+"/")
+		if !ok {
+			break
+		}
+		if !strings.Contains(rest, "/") {
+			return l.mainDirs[i].dir
+		}
+	}
+	return ""
 }
 
 // nameForms returns a service name and, when it ends in a service suffix,
