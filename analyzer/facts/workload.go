@@ -23,6 +23,8 @@ type Workload struct {
 	// Dockerfile is the Dockerfile a compose build uses, repo-relative
 	// (Build/Dockerfile unless the build names another; "" when none).
 	Dockerfile string
+	// Target is the build stage a compose build stops at ("" for the last).
+	Target string
 	// Datastore is true when the image runs a database, cache or broker.
 	Datastore bool
 

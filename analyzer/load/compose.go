@@ -507,6 +507,7 @@ func (l *loader) composeWorkload(p *composeProject, mainFile, envFile string, pr
 		if w.Build == "" {
 			w.Build = "."
 		}
+		w.Target = svc.Build.Target
 		switch f := svc.Build.Dockerfile; {
 		case f == "":
 			w.Dockerfile = joinDir(w.Build, "Dockerfile")

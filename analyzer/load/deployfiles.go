@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
@@ -82,20 +84,22 @@ func (ix *deployIndex) servicesUnder(dir string) []string {
 	return out
 }
 
-// imageBundles groups the compose services built from one Dockerfile and
-// context: when they run different repository services (chat and user,
-// each "build: ." with its own command), that image is one deployable for
-// all of them. A compose service that bind-mounts its service's code runs
-// that code, not the image's (a shared development image), and is left out.
+// imageBundles groups the compose services built from one Dockerfile,
+// context and target: when they run different repository services (chat
+// and user, each "build: ." with its own command), that image is one
+// deployable for all of them. Services built to different targets of one
+// Dockerfile run different images. A compose service that bind-mounts its
+// service's code runs that code, not the image's (a shared development
+// image), and is left out.
 func (l *loader) imageBundles() []*facts.Bundle {
-	type key struct{ build, dockerfile string }
+	type key struct{ build, dockerfile, target string }
 	groups := map[key][]*facts.Workload{}
 	var order []key
 	for _, w := range l.repo.Workloads {
 		if w.Kind != "compose" || w.Dockerfile == "" || w.Service == "" || l.mountsCode(w) {
 			continue
 		}
-		k := key{w.Build, w.Dockerfile}
+		k := key{w.Build, w.Dockerfile, w.Target}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
@@ -203,16 +207,24 @@ func (ix *deployIndex) dockerfile(in *input) (*facts.Bundle, []facts.ImageTag) {
 	b := &facts.Bundle{Kind: "dockerfile", File: in.path, Pos: facts.Position{File: in.path, Line: 1}}
 	var tags []facts.ImageTag
 	var copied []string // services whose directories were copied
+	stage := 0          // the build stage being read, counting FROMs
+	entries := map[int]bool{}
+	fromLine := map[int]int{} // the line of each stage's FROM
+	type member struct {
+		facts.BundleMember
+		stage int
+	}
+	var members []member
 	add := func(svc, how, text string, line int) {
 		if svc == "" {
 			return
 		}
-		for _, m := range b.Members {
-			if m.Service == svc && m.How == how {
+		for _, m := range members {
+			if m.Service == svc && m.How == how && m.stage == stage {
 				return
 			}
 		}
-		b.Members = append(b.Members, facts.BundleMember{Service: svc, How: how, Text: text, Pos: facts.Position{File: in.path, Line: line}})
+		members = append(members, member{facts.BundleMember{Service: svc, How: how, Text: text, Pos: facts.Position{File: in.path, Line: line}}, stage})
 	}
 	for _, ins := range dockerInstructions(in.data) {
 		if m := readsVersion(ins.cmd + " " + ins.args); m != nil && owner != "" {
@@ -220,6 +232,9 @@ func (ix *deployIndex) dockerfile(in *input) (*facts.Bundle, []facts.ImageTag) {
 				Pos: facts.Position{File: in.path, Line: ins.line}})
 		}
 		switch ins.cmd {
+		case "FROM":
+			stage++
+			fromLine[stage] = ins.line
 		case "COPY", "ADD":
 			toks := shellFields(ins.args)
 			if len(toks) < 2 || strings.Contains(ins.args, "--from") {
@@ -261,6 +276,7 @@ func (ix *deployIndex) dockerfile(in *input) (*facts.Bundle, []facts.ImageTag) {
 				}
 			}
 		case "CMD", "ENTRYPOINT":
+			entries[stage] = true
 			args := strings.NewReplacer("[", " ", "]", " ", ",", " ", "&", " ").Replace(ins.args)
 			for _, tok := range shellFields(args) {
 				base := path.Base(tok)
@@ -269,6 +285,27 @@ func (ix *deployIndex) dockerfile(in *input) (*facts.Bundle, []facts.ImageTag) {
 				}
 				add(ix.service(base), "start", tok, ins.line)
 			}
+		}
+	}
+	// One image per stage that starts a program (FROM golang AS builder,
+	// then FROM alpine AS orders-target with its CMD, one per service,
+	// each built with --target): the file is several images, and only a
+	// stage that itself holds several services is one deployable.
+	multi := len(entries) >= 2
+	perStage := map[int][]facts.BundleMember{}
+	for _, m := range members {
+		if !multi {
+			b.Members = append(b.Members, m.BundleMember)
+		} else if entries[m.stage] {
+			perStage[m.stage] = append(perStage[m.stage], m.BundleMember)
+		}
+	}
+	for _, st := range slices.Sorted(maps.Keys(perStage)) {
+		if ms := perStage[st]; distinctServices(ms) >= 2 {
+			if len(b.Members) == 0 {
+				b.Pos.Line = fromLine[st] // the stage is the deployable
+			}
+			b.Members = append(b.Members, ms...)
 		}
 	}
 	if distinctServices(b.Members) < 2 {

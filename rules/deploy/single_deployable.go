@@ -108,7 +108,9 @@ are left out); a main package that belongs to no service and imports several ser
 or through shared packages
 (a composition root such as cmd/all; generators and test binaries under tools/, hack/,
 test/ or examples/ are not deployables). Copying another service's sources (generated clients, protos) into an
-image is not flagged.
+image is not flagged, and neither is a Dockerfile with a final stage per service (FROM ... AS
+orders-target, each with its own CMD, built with --target or a compose build target): it is
+several images, and only a stage that itself starts or builds several services is flagged.
 
 Example:
 
