@@ -202,7 +202,7 @@ func (l *loader) discover() {
 	}
 	dirs, below := l.dirSet(), l.belowDirs()
 	mods, hosts := l.goModServices(below)
-	deployed := append(append(l.composeServices(), l.kubernetesServices()...), l.dockerfileServices()...)
+	deployed := append(append(l.composeServices(), l.kubernetesServices()...), l.dockerfileServices(below)...)
 	deployedNames := map[string]bool{}
 	for _, c := range deployed {
 		deployedNames[c.name] = true
@@ -901,15 +901,23 @@ func folderNamed(file, name string) string {
 }
 
 // dockerfileServices: every directory below the root holding a Dockerfile.
-func (l *loader) dockerfileServices() []candidate {
+func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
+	// imageChildren counts, per folder, the child folders holding a
+	// Dockerfile: a folder with two or more holds several images.
+	imageChildren := map[string]int{}
+	for d, b := range below {
+		if b.dockerfile {
+			imageChildren[path.Dir(d)]++
+		}
+	}
 	var out []candidate
 	for _, in := range l.inputs {
 		if in.kind != kindDockerfile {
 			continue
 		}
 		dir := path.Dir(in.path)
-		if genericDirs[path.Base(dir)] && path.Dir(dir) != "." {
-			dir = path.Dir(dir)
+		if genericDirs[path.Base(dir)] && path.Dir(dir) != "." && imageChildren[path.Dir(dir)] < 2 {
+			dir = path.Dir(dir) // services/cart/server/Dockerfile, but not components/server/
 		}
 		if dir == "." {
 			continue
@@ -922,6 +930,13 @@ func (l *loader) dockerfileServices() []candidate {
 			// fluentd/Dockerfile: a platform component with its config.
 			// Evidence for the repository's own service of that name
 			// (cmd/jaeger/Dockerfile in jaeger), never a service itself.
+			c.onlyJoin = true
+		}
+		if imageChildren[dir] >= 2 {
+			// components/leeway.Dockerfile above components/orders/ and
+			// components/billing/, each with its own image: the folder
+			// holds services, and its own image (a tool, a base) founds
+			// none that would swallow them.
 			c.onlyJoin = true
 		}
 		if inNonServiceFolder(dir) {
