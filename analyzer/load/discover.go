@@ -802,6 +802,31 @@ func datastoreBase(data []byte) bool {
 	return last != "" && IsDatastoreImage(last)
 }
 
+// koFolder returns the folder of the repository's Go package a ko image
+// reference names (ko://github.com/tektoncd/pipeline/cmd/controller is
+// cmd/controller in that module), "" for any other image.
+func (l *loader) koFolder(image string) string {
+	pkg, ok := strings.CutPrefix(image, "ko://")
+	if !ok {
+		return ""
+	}
+	var best *facts.GoModule
+	for _, m := range l.repo.GoModules {
+		if rest, ok := strings.CutPrefix(pkg, m.Path); ok && (rest == "" || rest[0] == '/') &&
+			(best == nil || len(m.Path) > len(best.Path)) {
+			best = m
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	dir := cleanDir(path.Join(best.Dir, strings.TrimPrefix(pkg, best.Path)))
+	if dir == "" || len(l.byDir[dir]) == 0 {
+		return ""
+	}
+	return dir
+}
+
 // templatedDoc reports whether a document that parsed is a template that
 // some program renders: it holds a value that is one whole template action,
 // bare ({{ .Namespace }} parses as a flow mapping keyed by a flow mapping)
@@ -853,6 +878,12 @@ func (l *loader) kubernetesServices() []candidate {
 			continue
 		}
 		root := folderNamed(d.in.path, name)
+		for _, c := range containers {
+			if dir := l.koFolder(scalar(get(c, "image"))); dir != "" {
+				root = dir // the program ko builds is the workload's code
+				break
+			}
+		}
 		if root == "" {
 			// kubebuilder's op/config/manager/manager.yaml deploys op
 			root = l.programFolder(path.Dir(d.in.path))
