@@ -250,16 +250,46 @@ func classifyDoc(p string, top *yaml.Node) string {
 		}
 	case get(top, "apiVersion") != nil && get(top, "kind") != nil:
 		return docKubernetes
-	case get(top, "services") != nil && isComposeName(path.Base(p)):
+	case get(top, "services") != nil && (isComposeName(path.Base(p)) || !isValuesName(path.Base(p)) && composeShaped(top)):
 		return docCompose
 	}
 	return docUnknown
 }
 
+// composeShaped reports whether a document under another name is a compose
+// file (docker compose -f stack.yaml): its services are a mapping whose
+// every entry runs an image or builds one, and it has no pipeline keys (a
+// CI file's services are containers beside its steps).
+func composeShaped(top *yaml.Node) bool {
+	for _, k := range []string{"steps", "pipeline", "jobs", "stages", "workflows", "apiVersion"} {
+		if get(top, k) != nil {
+			return false
+		}
+	}
+	svcs := pairs(get(top, "services"))
+	if len(svcs) == 0 {
+		return false
+	}
+	for _, kv := range svcs {
+		img := get(kv[1], "image")
+		if deref(kv[1]) == nil || img == nil && get(kv[1], "build") == nil || img != nil && img.Kind != yaml.ScalarNode {
+			return false // an umbrella chart's values name images as mappings
+		}
+	}
+	return true
+}
+
+// isValuesName reports a Helm values file's name (values.yaml,
+// values-prod.yml): its services: are a chart's settings.
+func isValuesName(base string) bool {
+	b := strings.ToLower(base)
+	return strings.HasPrefix(b, "values") && (strings.HasSuffix(b, ".yml") || strings.HasSuffix(b, ".yaml"))
+}
+
 func isComposeName(base string) bool {
 	b := strings.ToLower(base)
 	return b == "compose.yaml" || b == "compose.yml" ||
-		strings.HasPrefix(b, "docker-compose") && (strings.HasSuffix(b, ".yml") || strings.HasSuffix(b, ".yaml")) ||
+		(strings.HasPrefix(b, "docker-compose") || strings.HasPrefix(b, "docker_compose")) && (strings.HasSuffix(b, ".yml") || strings.HasSuffix(b, ".yaml")) ||
 		strings.HasPrefix(b, "compose.") && (strings.HasSuffix(b, ".yml") || strings.HasSuffix(b, ".yaml"))
 }
 
