@@ -869,10 +869,13 @@ func (l *loader) kubernetesServices() []candidate {
 		}
 		containers := items(getPath(d.root, "spec", "template", "spec", "containers"))
 		store := len(containers) > 0
+		images := false
 		for _, c := range containers {
-			if img := scalar(get(c, "image")); !IsDatastoreImage(img) && !isInfraImage(img) {
+			img := scalar(get(c, "image"))
+			if !IsDatastoreImage(img) && !isInfraImage(img) {
 				store = false
 			}
+			images = images || img != ""
 		}
 		if store {
 			continue
@@ -889,7 +892,10 @@ func (l *loader) kubernetesServices() []candidate {
 			root = l.programFolder(path.Dir(d.in.path))
 		}
 		out = append(out, candidate{name: name, byPrefix: true, root: root,
-			onlyJoin: demoFile(d.in.path) || templatedDoc(d.root, 0), // a manifest a program renders (kumactl install demo)
+			// a manifest a program renders (kumactl install demo); a
+			// kustomize patch (no container names an image) changes a
+			// workload defined elsewhere
+			onlyJoin: demoFile(d.in.path) || templatedDoc(d.root, 0) || !images,
 			reason:   fmt.Sprintf("kubernetes %s %s in %s", kind, name, d.in.path),
 			decl:     facts.Position{File: d.in.path, Line: nameNode.Line, Col: nameNode.Column}})
 	}
