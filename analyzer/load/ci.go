@@ -404,10 +404,21 @@ func (ix *deployIndex) analyzeCommand(toks []string, dir string) (verb, tool str
 		verb = facts.VerbDeploy
 		refs = append(refs, ix.kubectlRefs(args, dir)...)
 	case "ko":
+		// ko resolve builds, pushes and prints the manifests; apply and
+		// create deploy them. --push=false or --local keep the images local.
+		local := slices.ContainsFunc(args, func(a string) bool {
+			return a == "--push=false" || a == "--local" || a == "-L" || a == "--local=true"
+		})
 		switch arg(0) {
-		case "build", "publish":
+		case "build", "publish", "resolve":
 			verb = facts.VerbPush
-		case "apply", "resolve", "create":
+			if local {
+				verb = facts.VerbBuild
+			}
+			if arg(0) == "resolve" {
+				refs = append(refs, ix.kubectlRefs(args, dir)...)
+			}
+		case "apply", "create":
 			verb = facts.VerbDeploy
 			refs = append(refs, ix.kubectlRefs(args, dir)...)
 		}
@@ -538,6 +549,9 @@ func (ix *deployIndex) tokenRefs(tok, dir string) []facts.ServiceRef {
 func (ix *deployIndex) imageService(ref string) string {
 	if !strings.Contains(ref, "/") && !strings.Contains(ref, ":") {
 		return ""
+	}
+	if dir := ix.l.koFolder(ref); dir != "" {
+		return ix.l.serviceOf(dir)
 	}
 	if strings.Contains(ref, "://") {
 		return ""

@@ -603,6 +603,9 @@ func (l *loader) serviceOfImage(image string) string {
 	if image == "" || IsDatastoreImage(image) {
 		return ""
 	}
+	if dir := l.koFolder(image); dir != "" {
+		return l.serviceOf(dir)
+	}
 	base := path.Base(strings.SplitN(image, "@", 2)[0])
 	if i := strings.Index(base, ":"); i >= 0 {
 		base = base[:i]
