@@ -21,9 +21,11 @@ var SharedReleaseVersion = &analyzer.Rule{
 	Run:      runSharedReleaseVersion,
 }
 
-// floatingTags name no release: sharing them says nothing.
+// floatingTags name no release: a moving channel or a local build's tag
+// (devnet, local). Sharing them says nothing.
 var floatingTags = map[string]bool{"": true, "latest": true, "stable": true, "main": true, "master": true,
-	"dev": true, "edge": true, "nightly": true}
+	"dev": true, "edge": true, "nightly": true, "local": true, "devnet": true, "develop": true,
+	"development": true, "test": true, "testing": true, "snapshot": true, "ci": true}
 
 func runSharedReleaseVersion(pass *analyzer.Pass) error {
 	share := pass.Settings.Deploy.WithDefaults().SharedVersionShare
@@ -103,7 +105,8 @@ service can be rolled back alone.
 
 One finding per version source, when it covers at least 80 % of the services that have
 images (` + "`deploy: {shared_version_share: 0.8}`" + `) and at least two. Floating tags (latest, main,
-stable...) are not versions and are not counted.
+stable, nightly...) and the tags of local builds (dev, local, devnet, test...) are not versions
+and are not counted.
 
 Example:
 
