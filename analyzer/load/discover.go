@@ -629,10 +629,15 @@ func (l *loader) ownMain(dir string) string {
 	return ""
 }
 
-// nameForms returns a service name and, when it ends in a service suffix,
-// its stem: order-service owns pkg/order as well as pkg/order-service.
+// nameForms returns a service name, the name without its dashes and
+// underscores, and, when it ends in a service suffix, its stem:
+// order-service owns pkg/order and pkg/orderservice as well as
+// pkg/order-service.
 func nameForms(name string) []string {
 	forms := []string{name}
+	if joined := strings.NewReplacer("-", "", "_", "").Replace(name); joined != name {
+		forms = append(forms, joined) // cmd/chaos-daemon owns pkg/chaosdaemon
+	}
 	for _, suffix := range []string{"-service", "_service", "-svc", "_svc", "service", "svc"} {
 		if stem := strings.TrimSuffix(name, suffix); stem != name && stem != "" {
 			return append(forms, stem)
