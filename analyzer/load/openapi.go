@@ -527,15 +527,21 @@ func formatRank(p string) int {
 }
 
 // specShape is what two copies of one spec share: version, servers, base
-// path, and each operation's method and path.
+// path, and the set of operations (method and path), whatever their order
+// (swag writes a path's methods in one order in JSON, sorted in YAML).
 func specShape(s *facts.OpenAPISpec) string {
 	var b strings.Builder
 	b.WriteString(s.Version + "\x00" + s.BasePath)
 	for _, sv := range s.Servers {
 		b.WriteString("\x00" + sv.URL)
 	}
+	ops := make([]string, 0, len(s.Operations))
 	for _, op := range s.Operations {
-		b.WriteString("\x01" + op.Method + " " + op.Path)
+		ops = append(ops, op.Method+" "+op.Path)
+	}
+	slices.Sort(ops)
+	for _, op := range ops {
+		b.WriteString("\x01" + op)
 	}
 	return b.String()
 }

@@ -521,8 +521,9 @@ data:
 	}
 }
 
-// A spec generator's JSON copy of a YAML spec (swag writes both) is read
-// once: the JSON file is skipped, naming the YAML one. A JSON spec that
+// A spec generator's JSON copy of a YAML spec (swag writes both, a path's
+// methods sorted in the YAML only) is read once: the JSON file is skipped,
+// naming the YAML one. A JSON spec that
 // differs from the YAML beside it is a spec of its own.
 func TestOpenAPIFormatTwins(t *testing.T) {
 	repo := loadTxtar(t, `
@@ -532,12 +533,16 @@ info: {title: chat, version: "1.0"}
 basePath: /api
 paths:
   /chat/users:
+    delete:
+      responses:
+        "200": {description: ok}
     get:
       responses:
         "200": {description: ok}
 -- services/chat/docs/swagger.json --
 {"swagger": "2.0", "info": {"title": "chat", "version": "1.0"}, "basePath": "/api",
- "paths": {"/chat/users": {"get": {"responses": {"200": {"description": "ok"}}}}}}
+ "paths": {"/chat/users": {"get": {"responses": {"200": {"description": "ok"}}},
+   "delete": {"responses": {"200": {"description": "ok"}}}}}}
 -- services/match/docs/swagger.yaml --
 swagger: "2.0"
 info: {title: match, version: "1.0"}
