@@ -266,6 +266,14 @@ var dependencyFiles = map[string]bool{
 	"packages.lock.json": true, "Directory.Packages.props": true, "mix.lock": true,
 }
 
+// dockerfileName reports a Dockerfile's name (Dockerfile, Dockerfile.dev,
+// api.Dockerfile): a commit touching only Dockerfiles bumps the base
+// images (FROM golang:1.22 to 1.23, a digest), a dependency chore.
+func dockerfileName(base string) bool {
+	b := strings.ToLower(base)
+	return b == "dockerfile" || strings.HasPrefix(b, "dockerfile.") || strings.HasSuffix(b, ".dockerfile")
+}
+
 // isBot reports whether an author is an automated account.
 func isBot(name, email string) bool {
 	s := strings.ToLower(name + " " + email)
@@ -282,7 +290,7 @@ func isBot(name, email string) bool {
 // so one directory's files are adjacent and recorded once.
 func (hr *historyReader) touch(c *rawCommit, p string) {
 	c.files++
-	if !dependencyFiles[path.Base(p)] && !strings.HasPrefix(path.Base(p), "requirements") {
+	if base := path.Base(p); !dependencyFiles[base] && !strings.HasPrefix(base, "requirements") && !dockerfileName(base) {
 		c.nonDeps = true
 	}
 	d := path.Dir(hr.resolve(p))

@@ -272,3 +272,22 @@ var table = []string{"one", "two", "three", "four", "five", "six", "seven", "eig
 		t.Errorf("co-change a, b = %+v, %v; want at least 3 commits together", c, ok)
 	}
 }
+
+// TestHistoryBaseImageBumps: commits touching only Dockerfiles (a base
+// image or digest bump across services) are dependency chores, not
+// co-change; a commit changing code beside a Dockerfile is a change.
+func TestHistoryBaseImageBumps(t *testing.T) {
+	s := fourServices
+	for i := range 6 {
+		s += touch("bump base images "+string(rune('0'+i)), "services/a/Dockerfile", "services/b/api.Dockerfile")
+	}
+	s += touch("feature", "services/a/Dockerfile", "services/b/h.go")
+	repo := buildRepo(t, s, load.HistoryOptions{})
+	h := repo.History
+	if h.Chores != 6 {
+		t.Errorf("chores = %d, want 6", h.Chores)
+	}
+	if ab, ok := coChange(repo, "a", "b"); ok && ab.Shared != 1 {
+		t.Errorf("a/b co-change = %+v, want only the feature commit shared", ab)
+	}
+}

@@ -97,8 +97,8 @@ A pair is flagged with at least 5 shared changes, 5 changes each and a degree of
 newest commit, at most 2,000 commits (history: months, max_commits); merges are skipped.
 Commits touching most services (at least three and over half of them, or more than 30) are
 repo-wide changes — dependency bumps, reformatting — and do not count; nor do chores:
-commits by bots (dependabot, renovate, ...) and commits touching only dependency manifests
-and lock files (go.mod, go.sum, package.json, lock files...). With
+commits by bots (dependabot, renovate, ...) and commits touching only dependency manifests,
+lock files and Dockerfiles (go.mod, go.sum, package.json, lock files, base image bumps...). With
 ` + "`history: {logical: pull-request}`" + ` the commits a merge brought in count as one change; with
 ` + "`author-day`" + ` one author's commits of one day do (CodeScene's logical commits).
 
