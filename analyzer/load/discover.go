@@ -203,6 +203,7 @@ func (l *loader) discover() {
 	dirs, below := l.dirSet(), l.belowDirs()
 	mods, hosts := l.goModServices(below)
 	deployed := append(append(l.composeServices(), l.kubernetesServices()...), l.dockerfileServices(below)...)
+	deployed = append(deployed, l.stageServices()...)
 	deployedNames := map[string]bool{}
 	for _, c := range deployed {
 		deployedNames[c.name] = true
@@ -606,8 +607,8 @@ var codeFolders = map[string]bool{"internal": true, "pkg": true, "lib": true, "l
 	"shared": true, "util": true, "utils": true, "api": true, "apis": true, "proto": true}
 
 // ownMain returns the folder of a program of dir's own: dir itself, its
-// cmd/, or a folder of its cmd/ (addsvc/cmd/addsvc, actions/cmd); "" for
-// none.
+// cmd/, or the one folder of its cmd/ (addsvc/cmd/addsvc, actions/cmd);
+// "" for none.
 func (l *loader) ownMain(dir string) string {
 	if l.hasMain(dir) {
 		return dir
@@ -616,17 +617,25 @@ func (l *loader) ownMain(dir string) string {
 	if l.hasMain(cmd) {
 		return cmd
 	}
+	// One program in cmd/ (command-line clients aside) makes the folder
+	// its service; several (disperser/cmd/{apiserver,batcher,encoder})
+	// are services of their own, found by their deploy files.
+	found := ""
 	i, _ := slices.BinarySearchFunc(l.mainDirs, cmd+"/", func(m mainDir, d string) int { return strings.Compare(m.dir, d) })
 	for ; i < len(l.mainDirs); i++ {
 		rest, ok := strings.CutPrefix(l.mainDirs[i].dir, cmd+"/")
 		if !ok {
 			break
 		}
-		if !strings.Contains(rest, "/") {
-			return l.mainDirs[i].dir
+		if strings.Contains(rest, "/") || commandLineTool(rest) {
+			continue
 		}
+		if found != "" {
+			return ""
+		}
+		found = l.mainDirs[i].dir
 	}
-	return ""
+	return found
 }
 
 // nameForms returns a service name, the name without its dashes and
@@ -966,7 +975,7 @@ func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
 		}
 		c := candidate{name: path.Base(dir), root: dir, reason: "Dockerfile " + in.path,
 			decl: facts.Position{File: in.path, Line: 1}}
-		if platformName(c.name) || datastoreBase(in.data) || baseImageFile(in.path) {
+		if platformName(c.name) || datastoreBase(in.data) || baseImageFile(in.path) || testImage(in) {
 			// cassandra/Dockerfile: a database image with a schema;
 			// make/photon/db/Dockerfile FROM postgres: one too;
 			// fluentd/Dockerfile: a platform component with its config.
@@ -990,6 +999,25 @@ func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
 	}
 	return out
 }
+
+// testImage reports a Dockerfile whose image runs tests (Dockerfile.test,
+// Dockerfile.memtest, an ENTRYPOINT or CMD running go test): a test
+// harness for its folder's code, no service.
+func testImage(in *input) bool {
+	name := strings.ToLower(path.Base(in.path))
+	if strings.Contains(strings.ReplaceAll(name, "dockerfile", ""), "test") {
+		return true
+	}
+	for _, ins := range dockerInstructions(in.data) {
+		if (ins.cmd == "CMD" || ins.cmd == "ENTRYPOINT") && goTest.MatchString(ins.args) {
+			return true
+		}
+	}
+	return false
+}
+
+// goTest matches a go test command line, shell or exec form.
+var goTest = regexp.MustCompile(`\bgo"?\s*,?\s*"?test\b`)
 
 // merge joins candidates into services. A candidate joins an existing
 // service with the same name, or one whose root contains its root;
