@@ -285,17 +285,20 @@ func (l *loader) resolveImports(mods *modIndex, listed map[string]*listedPkg) {
 func (l *loader) compositionRoots() {
 	repo := l.repo
 	dropped := false
+	entries := l.entryPackages()
 	for _, p := range repo.GoPackages {
 		if !p.Main {
 			continue
 		}
-		svcs, _ := l.importedServices(p, false)
+		svcs, _ := l.importedServices(p, false, entries)
 		if len(svcs) < 2 {
 			continue
 		}
 		if p.Service != "" {
 			s := repo.ServiceByName(p.Service)
-			if s == nil || s.Root != p.Dir || !onlyMainEvidence(s) {
+			// the service is the main's folder (cmd/all) or the folder
+			// whose own program it is (app/ of app/cmd/app)
+			if s == nil || s.Root != p.Dir && !strings.HasPrefix(p.Dir, s.Root+"/cmd") || !onlyMainEvidence(s) {
 				continue
 			}
 			l.dropService(s.Name)
@@ -307,12 +310,13 @@ func (l *loader) compositionRoots() {
 		for _, p := range repo.GoPackages {
 			p.Service = svcOf.of(p.Dir)
 		}
+		entries = l.entryPackages()
 	}
 	for _, p := range repo.GoPackages {
 		if !p.Main || p.Service != "" {
 			continue
 		}
-		svcs, ev := l.importedServices(p, true)
+		svcs, ev := l.importedServices(p, true, entries)
 		if len(svcs) >= 2 {
 			repo.CompositionRoots = append(repo.CompositionRoots, &facts.CompositionRoot{
 				Package: p.Dir, Pos: p.Pos, Services: svcs, Evidence: ev})
@@ -322,7 +326,13 @@ func (l *loader) compositionRoots() {
 
 // importedServices returns the services whose packages p imports from its
 // non-test files, sorted, with the first import of each.
-func (l *loader) importedServices(p *facts.GoPackage, viaShared bool) ([]string, []facts.Position) {
+//
+// A service counts only through its entry packages, those its own main
+// packages import (pkg/command, internal/server): a tool that reaches a
+// service's params or types through a shared library runs none of it
+// (optimism's op-chain-ops/cmd/* reach op-node/params through genesis). A
+// service with no main package here counts through any of its packages.
+func (l *loader) importedServices(p *facts.GoPackage, viaShared bool, entries map[string]map[string]bool) ([]string, []facts.Position) {
 	first := map[string]facts.Position{}
 	seen := map[string]bool{p.Dir: true}
 	// each package to visit, with the import of p that leads to it
@@ -356,7 +366,7 @@ func (l *loader) importedServices(p *facts.GoPackage, viaShared bool) ([]string,
 				}
 				continue
 			}
-			if s == p.Service {
+			if s == p.Service || entries[s] != nil && !entries[s][t.Dir] {
 				continue
 			}
 			if _, ok := first[s]; !ok {
@@ -370,6 +380,29 @@ func (l *loader) importedServices(p *facts.GoPackage, viaShared bool) ([]string,
 		ev[i] = first[n]
 	}
 	return names, ev
+}
+
+// entryPackages returns, per service, the folders of its packages that its
+// main packages import (non-test imports).
+func (l *loader) entryPackages() map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for _, m := range l.repo.GoPackages {
+		if !m.Main || m.Service == "" {
+			continue
+		}
+		for _, imp := range m.Imports {
+			if imp.Test || imp.Dir == "" {
+				continue
+			}
+			if t := l.repo.GoPackageByDir(imp.Dir); t != nil && t.Service == m.Service {
+				if out[m.Service] == nil {
+					out[m.Service] = map[string]bool{}
+				}
+				out[m.Service][t.Dir] = true
+			}
+		}
+	}
+	return out
 }
 
 func onlyMainEvidence(s *facts.Service) bool {

@@ -104,8 +104,8 @@ services' commands, a CMD/ENTRYPOINT naming them, or a process manager started i
 that copies several services); a supervisord, modd or Procfile config that runs several
 services' programs; one image, built once from one Dockerfile, run by compose as several
 services (each with its own command; services that bind-mount their own code run that code and
-are left out); a main package that belongs to no service and imports several services, directly
-or through shared packages
+are left out); a main package that belongs to no service and imports several services' entry packages (those
+their own mains import), directly or through shared packages
 (a composition root such as cmd/all; generators and test binaries under tools/, hack/,
 test/ or examples/ are not deployables). Copying another service's sources (generated clients, protos) into an
 image is not flagged, and neither is a Dockerfile with a final stage per service (FROM ... AS
