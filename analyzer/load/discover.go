@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"path"
@@ -1007,6 +1008,9 @@ func testImage(in *input) bool {
 	name := strings.ToLower(path.Base(in.path))
 	if strings.Contains(strings.ReplaceAll(name, "dockerfile", ""), "test") {
 		return true
+	}
+	if !bytes.Contains(in.data, []byte("test")) {
+		return false
 	}
 	for _, ins := range dockerInstructions(in.data) {
 		if (ins.cmd == "CMD" || ins.cmd == "ENTRYPOINT") && goTest.MatchString(ins.args) {

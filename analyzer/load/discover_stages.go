@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"strings"
@@ -144,10 +145,14 @@ func goBuildArgs(args []string) (out string, pkgs []string) {
 // (the build's folder, less a trailing cmd/), named after the stage.
 func (l *loader) stageServices() []candidate {
 	var out []candidate
-	dirs := l.dirSet()
+	var dirs map[string]bool
 	for _, in := range l.inputs {
-		if in.kind != kindDockerfile || inFolder(in.path, toolingFolders) {
-			continue
+		if in.kind != kindDockerfile || inFolder(in.path, toolingFolders) ||
+			bytes.Count(in.data, []byte("ENTRYPOINT"))+bytes.Count(in.data, []byte("CMD")) < 2 {
+			continue // a stage per program needs two entry points at least
+		}
+		if dirs == nil {
+			dirs = l.dirSet()
 		}
 		stages := dockerStages(in.data)
 		entries := 0
