@@ -662,6 +662,7 @@ func (l *loader) composeServices() []candidate {
 	for _, d := range l.docsOf(docCompose) {
 		var found []candidate
 		contexts := map[string]int{}
+		jobs := composeJobs(d)
 		for _, kv := range pairs(get(d.root, "services")) {
 			name := kv[0].Value
 			root, built := composeContext(d, kv[1])
@@ -678,7 +679,7 @@ func (l *loader) composeServices() []candidate {
 				isInfraImage(scalar(get(kv[1], "image"))) {
 				continue
 			}
-			c := candidate{name: name, root: root, byPrefix: true, onlyJoin: demoFile(d.in.path),
+			c := candidate{name: name, root: root, byPrefix: true, onlyJoin: demoFile(d.in.path) || jobs[name],
 				reason: reason,
 				decl:   facts.Position{File: d.in.path, Line: kv[0].Line, Col: kv[0].Column}}
 			if root != "" && inNonServiceFolder(root) {
@@ -703,6 +704,22 @@ func (l *loader) composeServices() []candidate {
 		}
 	}
 	return out
+}
+
+// composeJobs returns the compose services that are one-shot jobs: those
+// another service waits on to complete (depends_on with condition
+// service_completed_successfully: a migration, a seed). A job runs a
+// service's image to prepare for it; it is no service of its own.
+func composeJobs(d *yamlDoc) map[string]bool {
+	jobs := map[string]bool{}
+	for _, kv := range pairs(get(d.root, "services")) {
+		for _, dep := range pairs(get(kv[1], "depends_on")) {
+			if scalar(get(dep[1], "condition")) == "service_completed_successfully" {
+				jobs[dep[0].Value] = true
+			}
+		}
+	}
+	return jobs
 }
 
 // composeContext returns a compose service's build context as a
