@@ -269,6 +269,9 @@ func (l *loader) dockerfileUsers(in *input, ix *migrationIndex, builds map[strin
 	slices.Sort(users)
 	for _, i := range users {
 		w := l.work[i]
+		if w.fact.Dockerfile != "" && w.fact.Dockerfile != in.path {
+			continue // built from that context with another Dockerfile
+		}
 		bases = append(bases, w.fact.Build)
 		if svc == "" {
 			svc = w.fact.Service
