@@ -91,8 +91,10 @@ type GoPackage struct {
 	// each is a _test.go file or another such package (test helpers, mock
 	// servers: pkg/testing).
 	TestOnly bool
-	// Models are its struct types with persistence tags.
+	// Models are its struct types with persistence tags; Structs is true
+	// when its non-test files declare a struct type at all.
 	Models  []GoStruct
+	Structs bool
 	Imports []GoImport
 }
 

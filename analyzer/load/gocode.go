@@ -194,6 +194,7 @@ func buildPackages(groups map[string][]*codeFile, listed map[string]*listedPkg, 
 				p.HandWritten++
 			}
 			p.Models = append(p.Models, f.models...)
+			p.Structs = p.Structs || f.structs
 		}
 		p.Name = mostCommon(names)
 		if p.Name == "" { // only test files

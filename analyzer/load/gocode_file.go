@@ -31,6 +31,7 @@ type codeFile struct {
 	imports   []facts.GoImport
 	generator string // the tool named by a "Code generated" header, "" when hand-written
 	models    []facts.GoStruct
+	structs   bool // a non-test file declaring a struct type
 	// never is true for a file no build configuration includes
 	// (//go:build ignore, or contradictory constraints).
 	never bool
@@ -81,7 +82,38 @@ func (l *loader) parseGoFile(in *input) *codeFile {
 	if !g.test && mayHaveModels(in.data) {
 		g.models = parseModels(in)
 	}
+	g.structs = !g.test && declaresStruct(in.data)
 	return g
+}
+
+// declaresStruct reports whether Go source declares a struct type: a line
+// "type Name struct {", or "Name struct {" in a type group, with or
+// without type parameters. A struct-typed field in a struct counts too;
+// a var or a parameter of an anonymous struct type does not.
+func declaresStruct(src []byte) bool {
+	for rest, off := src, 0; ; {
+		i := bytes.Index(rest, []byte("struct"))
+		if i < 0 {
+			return false
+		}
+		at := off + i
+		rest, off = rest[i+len("struct"):], at+len("struct")
+		after := bytes.TrimLeft(rest, " \t")
+		if len(after) == 0 || after[0] != '{' {
+			continue
+		}
+		start := bytes.LastIndexByte(src[:at], '\n') + 1
+		decl := strings.TrimSpace(string(src[start:at]))
+		if rest, ok := strings.CutPrefix(decl, "type"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+			decl = strings.TrimSpace(rest)
+		}
+		if i := strings.IndexByte(decl, '['); i >= 0 && strings.HasSuffix(decl, "]") {
+			decl = decl[:i] // List[T any]
+		}
+		if token.IsIdentifier(strings.TrimSpace(decl)) {
+			return true
+		}
+	}
 }
 
 func goPos(fset *token.FileSet, file string, p token.Pos) facts.Position {

@@ -108,3 +108,22 @@ func TestSlashEscapes(t *testing.T) {
 		t.Errorf("problems: %+v", repo.Problems)
 	}
 }
+
+// TestDeclaresStruct: a struct type declaration, alone, in a type group or
+// with type parameters; not an anonymous struct in a var or a parameter,
+// nor the word in a comment.
+func TestDeclaresStruct(t *testing.T) {
+	for src, want := range map[string]bool{
+		"package a\ntype Customer struct{ Name string }\n":                 true,
+		"package a\ntype (\n\tA int\n\tRow struct {\n\t\tID int\n\t}\n)\n": true,
+		"package a\ntype List[T any] struct {\n\titems []T\n}\n":           true,
+		"package a\nvar cfg struct {\n\tPort int\n}\n":                     false,
+		"package a\nfunc f(x struct{ A int }) {}\n":                        false,
+		"package a\n// a struct {} in a comment\ntype H interface{}\n":     false,
+		"package a\ntype Domain string\n":                                  false,
+	} {
+		if got := declaresStruct([]byte(src)); got != want {
+			t.Errorf("declaresStruct(%q) = %v, want %v", src, got, want)
+		}
+	}
+}

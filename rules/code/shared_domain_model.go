@@ -51,7 +51,7 @@ func runSharedDomainModel(pass *analyzer.Pass) error {
 		switch {
 		case len(names) > 0:
 			what = fmt.Sprintf("defines persistence models (%s with %s tags)", listNames(names, 3), strings.Join(sortedSet(tags), "/"))
-		case modelPackageNames[p.Name] && !genericCode(p.Dir):
+		case modelPackageNames[p.Name] && !genericCode(p.Dir) && p.Structs:
 			what = fmt.Sprintf("is a %s package", p.Name)
 		default:
 			continue
@@ -77,7 +77,7 @@ func runSharedDomainModel(pass *analyzer.Pass) error {
 var genericWords = map[string]bool{
 	"log": true, "logger": true, "logging": true, "config": true, "configs": true, "errors": true,
 	"middleware": true, "middlewares": true, "tracing": true, "telemetry": true, "otel": true,
-	"metrics": true, "monitoring": true, "observability": true,
+	"metrics": true, "monitoring": true, "observability": true, "types": true,
 }
 
 // genericCode reports whether a directory lies below a folder of generic
@@ -148,13 +148,15 @@ func listNames(names []string, limit int) string {
 
 const sharedDomainModelDoc = `A package that belongs to no service but defines domain or persistence models
 (struct types with gorm, db, bson, sql or dynamodbav tags, or a package named model(s),
-entity/entities, domain, schema, store or repository), imported by two or more services, makes
+entity/entities, domain, schema, store or repository that declares a struct type), imported by
+two or more services, makes
 those services share one data model. Adding a column for one service changes the type every other
 service compiles against; usually the services also end up sharing the tables behind it. They
 can no longer change or ship on their own.
 
-Generic shared code — logging, config, errors, middleware, generated contract code — is fine and
-not reported: a models package below such a folder (pkg/logger/models) holds its settings, and a
+Generic shared code — logging, config, errors, middleware, shared value types, generated contract
+code — is fine and not reported: a models package below such a folder (pkg/logger/models,
+business/types/domain) holds its settings or vocabulary, and a
 generic type with tags (ListResult[T]) holds any service's records. Services count when any of their production packages imports the model package,
 directly or through other shared packages.
 
