@@ -39,11 +39,21 @@ func ProtoPackageVersioned(pkg string) bool {
 
 func runUnversionedProtoPackage(pass *analyzer.Pass) error {
 	apis := apiPackages(pass.Repo)
+	// One finding per package and service, at its first file (in path
+	// order); the package's other files are related positions.
+	type key struct{ pkg, svc string }
+	first := map[key]*analyzer.Finding{}
+	var order []key
 	for _, pf := range pass.Repo.Protos {
 		if pf.Vendored || strings.HasPrefix(pf.Package, "google.") || !apis[pf.Package] {
 			continue
 		}
 		if ProtoPackageVersioned(pf.Package) || (pf.Package == "" && len(pf.Services) == 0) {
+			continue
+		}
+		k := key{pf.Package, pf.Service}
+		if f := first[k]; f != nil && pf.Package != "" {
+			f.Related = append(f.Related, analyzer.Related{Pos: pf.PackagePos, Service: pf.Service, Message: "declares the same package"})
 			continue
 		}
 		at, what := pf.PackagePos, fmt.Sprintf("proto package %q", pf.Package)
@@ -56,12 +66,21 @@ func runUnversionedProtoPackage(pass *analyzer.Pass) error {
 			// package v1: a version with nothing it versions
 			problem = "is an API whose package is only a version, with no name before it"
 		}
-		pass.Report(analyzer.Finding{
+		f := &analyzer.Finding{
 			Pos:     at,
 			Service: pf.Service,
 			Message: fmt.Sprintf("%s%s %s; %s", what, ofService(pf.Service), problem, fix),
 			Entity:  "proto-package:" + pf.Package + "\x00" + pf.Path,
-		})
+		}
+		if pf.Package == "" { // files with no package are each their own
+			pass.Report(*f)
+			continue
+		}
+		first[k] = f
+		order = append(order, k)
+	}
+	for _, k := range order {
+		pass.Report(*first[k])
 	}
 	return nil
 }
@@ -113,6 +132,7 @@ another package uses) is a published contract. Without a major version in its na
 (` + "`shop.orders.v1`" + `), every incompatible change has to be shipped to the server and all its
 clients at once: the services can no longer be released independently.
 
+One finding per package, at its first file; the package's other files are listed with it.
 The rule follows buf's PACKAGE_VERSION_SUFFIX: the package has at least two components and
 the last is v1, v2, ... optionally followed by alpha/beta (v1beta1), a point release
 (v1p1alpha) or test (v1test). v0 is not a version. Messages-only protos that no service uses,
