@@ -360,6 +360,9 @@ func (l *loader) resolveRefs(raws []rawRef, hosts *hostTable) ([]*facts.Datastor
 		if d.engine == "redis" && d.database == "" && r.source != "depends-on" {
 			d.database = "0"
 		}
+		if d.engine == "postgres" && d.database == "" && d.user != "" {
+			d.database = d.user // Postgres's default database is the role's name
+		}
 		ref := &facts.DatastoreRef{Service: r.service, Engine: d.engine, Host: d.host, Port: d.port,
 			Database: d.database, Schema: d.schema, Display: d.display, Source: r.source, Key: r.key, Pos: r.pos,
 			Local: isLoopback(d.host)}

@@ -17,6 +17,9 @@ type dsn struct {
 	database string
 	schema   string
 	display  string
+	// user is the role it connects as, kept only when the string names
+	// no database: Postgres then connects to the database of that name.
+	user string
 }
 
 // The default port of each engine.
@@ -153,6 +156,15 @@ func parseURLDSN(s string) (dsn, bool) {
 		db = firstNonEmpty(db, q.Get("database"), "default")
 	case "postgres":
 		d.schema = pgSchema(q.Get("search_path"), q.Get("currentSchema"), q.Get("options"))
+		if at >= 0 && db == "" {
+			user, _, _ := strings.Cut(rest[:at], ":")
+			if dec, err := url.PathUnescape(user); err == nil && validDatabase(dec) {
+				d.user = dec
+			}
+		}
+		if db == "" {
+			d.user = firstNonEmpty(d.user, q.Get("user"))
+		}
 	}
 	if scheme == "mongodb+srv" && d.port == 0 {
 		d.port = defaultPorts["mongodb"]
@@ -305,6 +317,9 @@ func parseLibpqPairs(s string) (dsn, bool) {
 	}
 	d.port, _ = strconv.Atoi(strings.Split(vals["port"], ",")[0])
 	d.database = vals["dbname"]
+	if _, named := vals["dbname"]; !named {
+		d.user = vals["user"]
+	}
 	d.schema = pgSchema(vals["search_path"], "", vals["options"])
 	return d, true
 }

@@ -40,7 +40,7 @@ var settingRoles = map[string]string{
 	"HOST": "host", "HOSTNAME": "host", "SERVER": "host", "ADDR": "host", "ADDRESS": "host",
 	"ENDPOINT": "host", "PORT": "port",
 	"NAME": "database", "DB": "database", "DATABASE": "database", "DBNAME": "database",
-	"SCHEMA": "schema", "SEARCHPATH": "schema",
+	"SCHEMA": "schema", "SEARCHPATH": "schema", "USER": "user", "USERNAME": "user",
 }
 
 // storeWords are name parts that say a group is about a datastore, with the
@@ -84,8 +84,8 @@ func nameWords(name string) []string {
 func refsFromSettings(settings []setting, service, source, project string) []rawRef {
 	var out []rawRef
 	type group struct {
-		host, port, database, schema setting
-		words                        []string
+		host, port, database, schema, user setting
+		words                              []string
 	}
 	groups := map[string]*group{}
 	urls := map[string]int{} // the key prefix of each connection string without a database, to its index in out
@@ -120,6 +120,8 @@ func refsFromSettings(settings []setting, service, source, project string) []raw
 			g.database = s
 		case "schema":
 			g.schema = s
+		case "user":
+			g.user = s
 		}
 	}
 	// db.dbName and db.db_name split into db_db + name, and db.databaseName
@@ -165,6 +167,9 @@ func refsFromSettings(settings []setting, service, source, project string) []raw
 		if !validDatabase(d.database) {
 			d.database = ""
 		}
+		if u := strings.TrimSpace(g.user.value); g.database.name == "" && validDatabase(u) {
+			d.user = u
+		}
 		d.display = groupDisplay(d)
 		out = append(out, rawRef{service: service, d: d, source: source, key: g.host.name, pos: g.host.pos,
 			project: project, needsStore: !store})
@@ -186,6 +191,8 @@ func groupDisplay(d dsn) string {
 	}
 	if d.database != "" {
 		parts = append(parts, "dbname="+d.database)
+	} else if d.user != "" {
+		parts = append(parts, "user="+d.user)
 	}
 	if d.schema != "" {
 		parts = append(parts, "schema="+d.schema)

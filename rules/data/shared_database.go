@@ -59,7 +59,8 @@ bind-mounts into its container, Helm values and Go code
 (` + "`sql.Open`" + `, gorm, pgx, mongo and redis options, DSN literals). URL DSNs, libpq
 ` + "`key=value`" + ` strings, the go-sql-driver ` + "`user@tcp(host:3306)/db`" + ` form and JDBC URLs
 all normalise to one identity, and a host that names a compose service or a Kubernetes
-Service running a database resolves to that datastore.
+Service running a database resolves to that datastore. A Postgres connection that names no
+database connects to the one named like its user, as Postgres does.
 
 A shared database is the most common way microservices end up a distributed monolith:
 neither service owns the data, a schema change in one breaks the other at run time, and the
