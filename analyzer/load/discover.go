@@ -1105,7 +1105,12 @@ func (ix *mergeIndex) add(s *facts.Service, pos int) {
 // start c's; else the first made whose directory holds c's.
 func (ix *mergeIndex) find(c candidate) *facts.Service {
 	if s := ix.byName[c.name]; s != nil {
-		return s
+		// Another name of a service (kubebuilder's controller-manager of
+		// backup-operator/) does not take a candidate from another folder
+		// (cert-operator/'s controller-manager): its folder decides.
+		if s.Name == c.name || c.root == "" || under(c.root, s.Root) {
+			return s
+		}
 	}
 	var best *facts.Service
 	pick := func(s *facts.Service) {
