@@ -6,6 +6,7 @@
 package facts
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -107,6 +108,9 @@ type Service struct {
 	// DiscoveredBy explains, one entry per piece of evidence, why the service
 	// exists, e.g. "go.mod services/orders/go.mod".
 	DiscoveredBy []string
+	// Aliases are the other names deploy files give it (the compose service
+	// da-server of cmd/daserver), sorted.
+	Aliases []string
 }
 
 // File is one file the loader read.
@@ -141,6 +145,11 @@ type Suppression struct {
 func (r *Repo) ServiceByName(name string) *Service {
 	for _, s := range r.Services {
 		if s.Name == name {
+			return s
+		}
+	}
+	for _, s := range r.Services {
+		if slices.Contains(s.Aliases, name) {
 			return s
 		}
 	}
@@ -193,6 +202,13 @@ func (r *Repo) NewServiceIndex() *ServiceIndex {
 		for _, d := range s.Dirs {
 			if _, taken := idx.byDir[d]; d != "" && !taken {
 				idx.byDir[d] = s.Name
+			}
+		}
+	}
+	for _, s := range r.Services {
+		for _, a := range s.Aliases {
+			if _, taken := idx.byName[a]; !taken {
+				idx.byName[a] = s
 			}
 		}
 	}

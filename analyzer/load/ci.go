@@ -569,10 +569,7 @@ func (ix *deployIndex) imageService(ref string) string {
 
 // service returns the name of the repo service called name, or "".
 func (ix *deployIndex) service(name string) string {
-	if ix.services[name] {
-		return name
-	}
-	return ""
+	return ix.services[name]
 }
 
 func appendRef(refs []facts.ServiceRef, r facts.ServiceRef) []facts.ServiceRef {

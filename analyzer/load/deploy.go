@@ -57,7 +57,7 @@ type deployIndex struct {
 	kube                  []kubeDoc
 	kubeByPath, kubeByDir map[string][]int
 	// services are the names of the repository's services.
-	services map[string]bool
+	services map[string]string // service names and aliases, to the service's name
 	// values are the first documents of the values.yaml and values.yml
 	// files, by path (valuesOf).
 	values map[string]*yamlDoc
@@ -88,9 +88,16 @@ func (l *loader) deployIndex() *deployIndex {
 		skaffold: map[string][]*yamlDoc{}, makeByPath: map[string]*makefile{}, makeMemo: map[string][]facts.CIStep{}}
 	ix.kubeByPath, ix.kubeByDir = map[string][]int{}, map[string][]int{}
 	ix.values = map[string]*yamlDoc{}
-	ix.services = make(map[string]bool, len(l.repo.Services))
+	ix.services = make(map[string]string, len(l.repo.Services))
 	for _, s := range l.repo.Services {
-		ix.services[s.Name] = true
+		ix.services[s.Name] = s.Name
+	}
+	for _, s := range l.repo.Services {
+		for _, a := range s.Aliases {
+			if _, taken := ix.services[a]; !taken {
+				ix.services[a] = s.Name
+			}
+		}
 	}
 	for _, d := range l.docs {
 		base := strings.ToLower(path.Base(d.in.path))

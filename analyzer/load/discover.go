@@ -639,6 +639,11 @@ func (l *loader) ownMain(dir string) string {
 	return found
 }
 
+// joinedName is a name lower-cased without its dashes and underscores.
+func joinedName(name string) string {
+	return strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(name))
+}
+
 // nameForms returns a service name, the name without its dashes and
 // underscores, and, when it ends in a service suffix, its stem:
 // order-service owns pkg/order and pkg/orderservice as well as
@@ -1045,7 +1050,8 @@ var goTest = regexp.MustCompile(`\bgo"?\s*,?\s*"?test\b`)
 // otherwise it founds a new service.
 func merge(cands []candidate) []*facts.Service {
 	var out []*facts.Service
-	ix := &mergeIndex{pos: map[*facts.Service]int{}, byName: map[string]*facts.Service{}, byRoot: map[string][]*facts.Service{}}
+	ix := &mergeIndex{pos: map[*facts.Service]int{}, byName: map[string]*facts.Service{}, byJoined: map[string]*facts.Service{},
+		byRoot: map[string][]*facts.Service{}}
 	for _, c := range cands {
 		s := ix.find(c)
 		if s == nil && c.onlyJoin {
@@ -1080,6 +1086,19 @@ func merge(cands []candidate) []*facts.Service {
 		if !contains(s.DiscoveredBy, c.reason) {
 			s.DiscoveredBy = append(s.DiscoveredBy, c.reason)
 		}
+		if c.name != s.Name && (c.root == "" || c.root == s.Root) && !contains(s.Aliases, c.name) {
+			// the name deploy files know it by: later evidence of that
+			// name (depends_on: [da-server]) is this service's
+			s.Aliases = append(s.Aliases, c.name)
+		}
+	}
+	names := map[string]bool{}
+	for _, s := range out {
+		names[s.Name] = true
+	}
+	for _, s := range out {
+		s.Aliases = slices.DeleteFunc(s.Aliases, func(a string) bool { return names[a] })
+		slices.Sort(s.Aliases)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
@@ -1090,11 +1109,17 @@ func merge(cands []candidate) []*facts.Service {
 type mergeIndex struct {
 	pos    map[*facts.Service]int // the order services were made in
 	byName map[string]*facts.Service
-	byRoot map[string][]*facts.Service
+	// byJoined finds a service by its name without dashes and underscores
+	// (da-server is daserver)
+	byJoined map[string]*facts.Service
+	byRoot   map[string][]*facts.Service
 }
 
 func (ix *mergeIndex) add(s *facts.Service, pos int) {
 	ix.pos[s], ix.byName[s.Name] = pos, s
+	if j := joinedName(s.Name); ix.byJoined[j] == nil {
+		ix.byJoined[j] = s
+	}
 	if s.Root != "" {
 		ix.byRoot[s.Root] = append(ix.byRoot[s.Root], s)
 	}
@@ -1111,6 +1136,8 @@ func (ix *mergeIndex) find(c candidate) *facts.Service {
 		if s.Name == c.name || c.root == "" || under(c.root, s.Root) {
 			return s
 		}
+	} else if s := ix.byJoined[joinedName(c.name)]; s != nil && (c.root == "" || under(c.root, s.Root)) {
+		return s
 	}
 	var best *facts.Service
 	pick := func(s *facts.Service) {
