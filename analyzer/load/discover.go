@@ -223,10 +223,32 @@ func (l *loader) discover() {
 	cands = append(cands, layout...)
 	cands = append(cands, mains...)
 	cands = append(cands, deployed...)
+	generators := l.generateTargets()
 	cands = slices.DeleteFunc(cands, func(c candidate) bool {
-		return codeGenerator(c.name) || commandLineTool(c.name) && !deployedNames[c.name]
+		return codeGenerator(c.name) || (commandLineTool(c.name) || generators[c.root]) && !deployedNames[c.name]
 	})
 	l.repo.Services = merge(cands)
+}
+
+// generateTargets returns the folders of the programs //go:generate
+// directives go run (../cmd/codegen, example.com/shop/cmd/codegen): code
+// generators, run at build time, no services.
+func (l *loader) generateTargets() map[string]bool {
+	out := map[string]bool{}
+	for _, f := range l.codeFiles {
+		for _, r := range f.runs {
+			if !strings.Contains(r, ".") || strings.HasPrefix(r, ".") || !strings.Contains(r, "/") {
+				out[r] = true // already a folder
+				continue
+			}
+			for _, m := range l.repo.GoModules {
+				if rest, ok := strings.CutPrefix(r, m.Path); ok && (rest == "" || rest[0] == '/') {
+					out[cleanDir(path.Join(m.Dir, rest))] = true
+				}
+			}
+		}
+	}
+	return out
 }
 
 // commandLineTool reports a program named like a command-line client

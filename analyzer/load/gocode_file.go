@@ -32,6 +32,9 @@ type codeFile struct {
 	generator string // the tool named by a "Code generated" header, "" when hand-written
 	models    []facts.GoStruct
 	structs   bool // a non-test file declaring a struct type
+	// runs are the programs its //go:generate directives go run: a folder
+	// (relative paths resolved) or an import path.
+	runs []string
 	// never is true for a file no build configuration includes
 	// (//go:build ignore, or contradictory constraints).
 	never bool
@@ -83,7 +86,46 @@ func (l *loader) parseGoFile(in *input) *codeFile {
 		g.models = parseModels(in)
 	}
 	g.structs = !g.test && declaresStruct(in.data)
+	g.runs = generateRuns(in.data, g.dir)
 	return g
+}
+
+// generateRuns returns the programs the //go:generate directives of src
+// go run: a repository folder for a relative path (../cmd/codegen,
+// ./gen/main.go), else the import path as written.
+func generateRuns(src []byte, dir string) []string {
+	if !bytes.Contains(src, []byte("//go:generate")) {
+		return nil
+	}
+	var out []string
+	for line := range bytes.SplitSeq(src, []byte("\n")) {
+		rest, ok := bytes.CutPrefix(bytes.TrimSpace(line), []byte("//go:generate"))
+		if !ok {
+			continue
+		}
+		f := strings.Fields(string(rest))
+		if len(f) < 3 || f[0] != "go" || f[1] != "run" {
+			continue
+		}
+		var target string
+		for _, a := range f[2:] {
+			if !strings.HasPrefix(a, "-") {
+				target = a
+				break
+			}
+		}
+		switch {
+		case target == "" || strings.Contains(target, "@"): // a tool at a version: not the repository's
+		case strings.HasPrefix(target, "."):
+			if strings.HasSuffix(target, ".go") {
+				target = path.Dir(target)
+			}
+			out = append(out, cleanDir(path.Join(dir, target)))
+		default:
+			out = append(out, target)
+		}
+	}
+	return out
 }
 
 // declaresStruct reports whether Go source declares a struct type: a line
