@@ -858,7 +858,25 @@ func datastoreBase(data []byte) bool {
 			}
 		}
 	}
-	return last != "" && IsDatastoreImage(last)
+	return last != "" && (IsDatastoreImage(last) || migrationImage(last))
+}
+
+// migrationTools are the images of schema migration tools: an image built
+// on one (FROM migrate/migrate, COPY the migrations) is a job that
+// migrates a database, no service.
+var migrationTools = []string{"migrate/migrate", "flyway/flyway", "liquibase/liquibase", "liquibase", "arigaio/atlas",
+	"amacneil/dbmate", "ghcr.io/amacneil/dbmate", "sqitch/sqitch", "boxfuse/flyway", "redgate/flyway"}
+
+// migrationImage reports an image of a schema migration tool.
+func migrationImage(image string) bool {
+	img := strings.ToLower(image)
+	if i := strings.LastIndex(img, "@"); i >= 0 {
+		img = img[:i]
+	}
+	if i := strings.LastIndex(img, ":"); i > strings.LastIndex(img, "/") {
+		img = img[:i]
+	}
+	return slices.Contains(migrationTools, strings.TrimPrefix(img, "docker.io/"))
 }
 
 // koFolder returns the folder of the repository's Go package a ko image
