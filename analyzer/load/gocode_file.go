@@ -224,6 +224,9 @@ scan:
 			// goctl writes a service's zrpc client from its proto (and its
 			// database models from SQL, with no Source line)
 			h.generator = "goctl-rpc"
+		case h.generator == "unknown" && strings.HasPrefix(t, "// This file is a generated binding"):
+			// go-ethereum's abigen: a binding of a contract's ABI
+			h.generator = "abigen"
 		}
 	}
 	if h.expr == nil && h.exprErr == "" && len(plus) > 0 {

@@ -21,7 +21,7 @@ var specGenerators = map[string]bool{
 	"protoc-gen-connect-go": true, "protoc-gen-twirp": true, "protoc-gen-go-vtproto": true,
 	"protoc-gen-go-http": true, "protoc-gen-micro": true, "oapi-codegen": true,
 	"openapi-generator": true, "go-swagger": true, "swagger": true, "ogen": true, "goa": true,
-	"thrift": true, "buf": true, "goctl-rpc": true,
+	"thrift": true, "buf": true, "goctl-rpc": true, "abigen": true,
 }
 
 // contractDirs are the directory names under which a service publishes its

@@ -32,7 +32,7 @@ their own — the defining trait of a distributed monolith.
 
 Importing B's *published contract* is fine and not reported: packages generated from B's spec (a
 "Code generated ... DO NOT EDIT." header from protoc-gen-go, protoc-gen-go-grpc, grpc-gateway,
-oapi-codegen, openapi-generator, go-swagger, goctl's zrpc clients, ...; ent, sqlc, goctl models
+oapi-codegen, openapi-generator, go-swagger, goctl's zrpc clients, abigen's contract bindings, ...; ent, sqlc, goctl models
 and mock output are not contracts, nor is a package whose hand-written files outnumber its
 generated ones), and packages under B's api/, proto/, pb/, gen/, client/ or sdk/ directories
 (not under internal/).
