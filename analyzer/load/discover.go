@@ -236,6 +236,9 @@ func (l *loader) discover() {
 func (l *loader) generateTargets() map[string]bool {
 	out := map[string]bool{}
 	for _, f := range l.codeFiles {
+		if f == nil { // a file with no usable package clause
+			continue
+		}
 		for _, r := range f.runs {
 			if !strings.Contains(r, ".") || strings.HasPrefix(r, ".") || !strings.Contains(r, "/") {
 				out[r] = true // already a folder
