@@ -741,6 +741,35 @@ func withoutComposeDeploys(steps []facts.CIStep) []facts.CIStep {
 	return out
 }
 
+// withoutDeploys returns the steps with every deploy verb cleared (a copy).
+func withoutDeploys(steps []facts.CIStep) []facts.CIStep {
+	out := slices.Clone(steps)
+	for i := range out {
+		if out[i].Verb == facts.VerbDeploy {
+			out[i].Verb = ""
+		}
+	}
+	return out
+}
+
+// devClusterTarget reports a make target named for a developer's own
+// environment (dev-apply, local-deploy-kind, e2e-install): a word of its
+// name, split at - _ : and /, is dev, local, kind, minikube, k3d, test,
+// e2e or demo, and none says it ships (prod, release, publish).
+func devClusterTarget(name string) bool {
+	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '-' || r == '_' || r == ':' || r == '/' || r == '.' })
+	local := false
+	for _, w := range words {
+		switch w {
+		case "prod", "production", "release", "publish", "staging", "live":
+			return false
+		case "dev", "local", "kind", "minikube", "k3d", "test", "e2e", "demo":
+			local = true
+		}
+	}
+	return local
+}
+
 // localTarget reports a make target whose name says it runs the system
 // where make runs (up, start, run, dev, local, test, e2e, docker-compose)
 // rather than shipping it (deploy, release, publish, prod, rollout).

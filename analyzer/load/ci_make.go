@@ -133,7 +133,10 @@ func (ix *deployIndex) targetSteps(mf *makefile, name string) []facts.CIStep {
 	for _, rl := range t.recipe {
 		steps = append(steps, ix.analyzeScript(mf.expand(rl.text), facts.Position{File: mf.path, Line: rl.line}, 0, env, "")...)
 	}
-	if localTarget(name) {
+	switch {
+	case devClusterTarget(name):
+		steps = withoutDeploys(steps) // a developer's cluster (make dev-apply): nothing ships
+	case localTarget(name):
 		steps = withoutComposeDeploys(steps) // the system runs where make runs
 	}
 	for _, p := range t.prereqs {

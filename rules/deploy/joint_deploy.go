@@ -177,7 +177,9 @@ service, the manifests in a folder applied with kubectl, a skaffold artifact, or
 that does. ` + "`docker compose up`" + ` without service names starts every service of the file, where it
 runs: a deploy in a job that leaves them running (a self-hosted runner) or a deploy/release make
 target, not in a job that tests them or takes them down again, nor in a local target (up, start,
-run, dev, local, test); ` + "`helm upgrade`" + ` of an umbrella chart deploys its dependencies. A matrix job whose legs each ship one service is independent and
+run, dev, local, test). A make target named for a developer's cluster (dev-apply, kind-load,
+e2e-install: a word dev, local, kind, minikube, k3d, test, e2e or demo, and none of prod,
+release, publish, staging) deploys nothing either. ` + "`helm upgrade`" + ` of an umbrella chart deploys its dependencies. A matrix job whose legs each ship one service is independent and
 is not flagged. A job that deploys one service and needs (directly or through other jobs) a
 job deploying another is flagged too: one deploy is ordered after the other.
 
