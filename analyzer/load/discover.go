@@ -1033,8 +1033,8 @@ func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
 			continue
 		}
 		dir := path.Dir(in.path)
-		if genericDirs[path.Base(dir)] && path.Dir(dir) != "." && imageChildren[path.Dir(dir)] < 2 {
-			dir = path.Dir(dir) // services/cart/server/Dockerfile, but not components/server/
+		if up := path.Dir(dir); genericDirs[path.Base(dir)] && up != "." && imageChildren[up] < 2 && path.Base(up) != "cmd" {
+			dir = up // services/cart/server/Dockerfile, but not components/server/ nor cmd/server/
 		}
 		if dir == "." {
 			continue
