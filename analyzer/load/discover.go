@@ -530,23 +530,45 @@ func (l *loader) moduleServices(below map[string]*dirBelow, mains []candidate) [
 	var out []candidate
 	for _, in := range l.inputs {
 		mod := path.Dir(in.path)
-		if in.kind != kindGoMod || mod == "." || l.hasMain(mod) || serviceFolders[path.Base(path.Dir(mod))] || inNonServiceFolder(mod) {
-			continue
+		if in.kind != kindGoMod || mod == "." || l.hasMain(mod) || serviceFolders[path.Base(path.Dir(mod))] || inNonServiceFolder(mod) ||
+			slices.ContainsFunc(l.byDir[mod], func(in *input) bool { return in.kind == kindDockerfile }) {
+			continue // a Dockerfile at its root builds the module as one service
 		}
-		programs := l.moduleMains(mod)
+		programs := slices.DeleteFunc(l.moduleMains(mod), func(d string) bool { return migrationTool(strings.TrimPrefix(d, mod+"/")) })
 		if len(programs) < 2 || slices.ContainsFunc(mains, func(m candidate) bool { return under(m.root, mod) }) {
 			continue
 		}
 		for _, d := range programs {
 			name := path.Base(d)
-			for (genericDirs[name] || name == "cmd") && path.Dir(d) != mod {
+			for (genericDirs[name] || name == "cmd" || versionName(name)) && path.Dir(d) != mod {
 				d = path.Dir(d)
 				name = path.Base(d)
+			}
+			if name == "cmd" || versionName(name) {
+				continue // cmd/app of a module: its one program, no name of its own
 			}
 			out = append(out, candidate{name: name, root: d, reason: "main package " + d + "/ in module " + mod, decl: l.declIn(d, below)})
 		}
 	}
 	return out
+}
+
+// versionName reports a folder named only by a version (v2, v1beta1).
+func versionName(name string) bool {
+	return len(name) >= 2 && name[0] == 'v' && name[1] >= '0' && name[1] <= '9' &&
+		strings.TrimLeft(strings.TrimRight(strings.TrimRight(name, "0123456789"), "alphbet"), "v0123456789") == ""
+}
+
+// migrationTool reports a program path below a migration or seed folder
+// (cmd/migration/v2, tools/seed): a one-off job, no service.
+func migrationTool(rel string) bool {
+	for part := range strings.SplitSeq(rel, "/") {
+		switch part {
+		case "migrate", "migration", "migrations", "migrator", "seed", "seeder", "seeds":
+			return true
+		}
+	}
+	return false
 }
 
 // cmdServices: in a repository whose root is a Go module, each main
