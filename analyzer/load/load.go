@@ -111,7 +111,7 @@ func RepoStats(ctx context.Context, root string, opts Options) (*facts.Repo, *St
 	defer r.Close()
 
 	l := &loader{root: r, opts: &opts, repo: &facts.Repo{Root: abs}, stats: &Stats{}}
-	w := &walker{root: r, opts: &opts}
+	w := &walker{root: r, opts: &opts, abs: abs}
 	start := time.Now()
 	if err := l.walkAndRead(ctx, w); err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", root, err)

@@ -2,11 +2,13 @@ package load
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path"
 	"slices"
 	"strings"
@@ -92,8 +94,12 @@ func jsoncFile(p string) bool {
 }
 
 type walker struct {
-	root     *os.Root
-	opts     *Options
+	root *os.Root
+	opts *Options
+	// abs is the root's absolute path, for git; tracked are the files git
+	// tracks although a .gitignore matches them, read on the first match.
+	abs      string
+	tracked  *trackedIgnored
 	accepted []*input
 	skipped  []skip
 	seen     int
@@ -222,10 +228,45 @@ func (w *walker) skipDir(p, name string, frames []ignoreFrame) string {
 	if matchGlobs(w.opts.Exclude, p) || matchGlobs(w.opts.Exclude, p+"/") {
 		return "excluded by config"
 	}
-	if gitignored(frames, p, true) {
+	if gitignored(frames, p, true) && !w.trackedIgnored().dirs[p] {
 		return "ignored by .gitignore"
 	}
 	return ""
+}
+
+// trackedIgnored are the files git tracks although an ignore rule matches
+// them (git add -f deploy/compose.yaml), with the folders holding them: git
+// ignores only untracked files, and so does the walk.
+type trackedIgnored struct{ files, dirs map[string]bool }
+
+// trackedIgnored asks git, once, for the tracked files its ignore rules
+// match: none when git or a work tree is missing.
+func (w *walker) trackedIgnored() *trackedIgnored {
+	if w.tracked != nil {
+		return w.tracked
+	}
+	w.tracked = &trackedIgnored{files: map[string]bool{}, dirs: map[string]bool{}}
+	if w.abs == "" {
+		return w.tracked
+	}
+	git, err := exec.LookPath(firstNonEmpty(w.opts.History.Git, "git"))
+	if err != nil {
+		return w.tracked
+	}
+	out, err := gitCommand(context.Background(), git, w.abs, "ls-files", "-z", "--cached", "--ignored", "--exclude-standard").Output()
+	if err != nil {
+		return w.tracked
+	}
+	for _, f := range strings.Split(string(out), "\x00") {
+		if f == "" {
+			continue
+		}
+		w.tracked.files[f] = true
+		for d := path.Dir(f); d != "."; d = path.Dir(d) {
+			w.tracked.dirs[d] = true
+		}
+	}
+	return w.tracked
 }
 
 // skippedAbove returns the skipped folder name (SkipDirs) that p is or lies
@@ -278,7 +319,7 @@ func (w *walker) file(p string, e fs.DirEntry, frames []ignoreFrame) {
 			return
 		}
 	}
-	if gitignored(frames, p, false) {
+	if gitignored(frames, p, false) && !w.trackedIgnored().files[p] {
 		w.skip(p, "ignored by .gitignore")
 		return
 	}

@@ -3,6 +3,7 @@ package load_test
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -245,6 +246,49 @@ func TestWalkInclude(t *testing.T) {
 	for _, f := range []string{"examples/other/", "examples/compose.yaml"} {
 		if reasons[f] != "skipped directory (examples)" {
 			t.Errorf("%s skipped as %q", f, reasons[f])
+		}
+	}
+}
+
+// TestWalkTrackedIgnored: git ignores only untracked files, and so does
+// the walk: a file added with git add -f under an ignored folder is read,
+// the untracked files beside it stay skipped.
+func TestWalkTrackedIgnored(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, ".gitignore", "deploy\n*.local.yaml\n")
+	writeFile(t, dir, "deploy/compose.yaml", "services:\n  orders:\n    build: ../orders\n")
+	writeFile(t, dir, "deploy/scratch.yaml", "a: 1\n")
+	writeFile(t, dir, "orders/dev.local.yaml", "a: 1\n")
+	writeFile(t, dir, "orders/main.go", "package main\n")
+	for _, args := range [][]string{
+		{"init", "-q"},
+		{"add", "-f", ".gitignore", "deploy/compose.yaml", "orders/main.go"},
+		{"-c", "user.email=dev@example.com", "-c", "user.name=dev", "commit", "-q", "-m", "init"},
+	} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	repo, err := load.Repo(context.Background(), dir, load.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := map[string]bool{}
+	for _, f := range repo.Files {
+		read[f.Path] = true
+	}
+	reasons := map[string]string{}
+	for _, s := range repo.Skipped {
+		reasons[s.File] = s.Reason
+	}
+	if !read["deploy/compose.yaml"] {
+		t.Errorf("the tracked deploy/compose.yaml was not read (skipped: %q)", reasons["deploy/compose.yaml"])
+	}
+	for _, f := range []string{"deploy/scratch.yaml", "orders/dev.local.yaml"} {
+		if reasons[f] != "ignored by .gitignore" {
+			t.Errorf("untracked %s: read %v, skipped %q; want ignored by .gitignore", f, read[f], reasons[f])
 		}
 	}
 }
