@@ -2,6 +2,8 @@ package code
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/decouplehq/decouple/analyzer"
@@ -97,24 +99,42 @@ func genericCode(dir string) bool {
 // packages, with the service's import that leads to it.
 func sharedUsers(repo *facts.Repo) map[string]map[string]facts.Position {
 	users := map[string]map[string]facts.Position{}
-	reach := map[string][]string{} // shared dir → shared dirs reachable from it, itself included
-	var closure func(dir string, seen map[string]bool) []string
-	closure = func(dir string, seen map[string]bool) []string {
-		if r, ok := reach[dir]; ok {
+	// reach holds, per shared dir, every shared dir reachable from it
+	// (itself included), each once: a breadth-first walk that takes the
+	// whole set of a dir walked before instead of walking it again. (Lists
+	// built from the children's lists grew with the number of import paths,
+	// exponential in a dense graph.)
+	reach := map[string][]string{}
+	closure := func(start string) []string {
+		if r, ok := reach[start]; ok {
 			return r
 		}
-		seen[dir] = true
-		out := []string{dir}
-		if p := repo.GoPackageByDir(dir); p != nil {
+		set := map[string]bool{start: true}
+		queue := []string{start}
+		for len(queue) > 0 {
+			d := queue[0]
+			queue = queue[1:]
+			p := repo.GoPackageByDir(d)
+			if p == nil {
+				continue
+			}
 			for _, imp := range p.Imports {
 				t := repo.GoPackageByDir(imp.Dir)
-				if imp.Test || t == nil || t.Service != "" || seen[t.Dir] {
+				if imp.Test || t == nil || t.Service != "" || set[t.Dir] {
 					continue
 				}
-				out = append(out, closure(t.Dir, seen)...)
+				if r, ok := reach[t.Dir]; ok {
+					for _, x := range r {
+						set[x] = true
+					}
+					continue
+				}
+				set[t.Dir] = true
+				queue = append(queue, t.Dir)
 			}
 		}
-		reach[dir] = out
+		out := slices.Sorted(maps.Keys(set))
+		reach[start] = out
 		return out
 	}
 	for _, p := range repo.GoPackages {
@@ -126,7 +146,7 @@ func sharedUsers(repo *facts.Repo) map[string]map[string]facts.Position {
 			if imp.Test || t == nil || t.Service != "" {
 				continue
 			}
-			for _, d := range closure(t.Dir, map[string]bool{}) {
+			for _, d := range closure(t.Dir) {
 				if users[d] == nil {
 					users[d] = map[string]facts.Position{}
 				}
