@@ -92,7 +92,7 @@ type GoPackage struct {
 	// servers: pkg/testing).
 	TestOnly bool
 	// Models are its struct types with persistence tags; Structs is true
-	// when its non-test files declare a struct type at all.
+	// when its non-test files declare an exported struct type at all.
 	Models  []GoStruct
 	Structs bool
 	Imports []GoImport

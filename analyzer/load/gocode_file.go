@@ -31,7 +31,7 @@ type codeFile struct {
 	imports   []facts.GoImport
 	generator string // the tool named by a "Code generated" header, "" when hand-written
 	models    []facts.GoStruct
-	structs   bool // a non-test file declaring a struct type
+	structs   bool // a non-test file declaring an exported struct type
 	// runs are the programs its //go:generate directives go run: a folder
 	// (relative paths resolved) or an import path.
 	runs []string
@@ -128,7 +128,8 @@ func generateRuns(src []byte, dir string) []string {
 	return out
 }
 
-// declaresStruct reports whether Go source declares a struct type: a line
+// declaresStruct reports whether Go source declares an exported struct
+// type (unexported ones hold a package's state, not data it shares): a line
 // "type Name struct {", or "Name struct {" in a type group, with or
 // without type parameters. A struct-typed field in a struct counts too;
 // a var or a parameter of an anonymous struct type does not.
@@ -152,7 +153,7 @@ func declaresStruct(src []byte) bool {
 		if i := strings.IndexByte(decl, '['); i >= 0 && strings.HasSuffix(decl, "]") {
 			decl = decl[:i] // List[T any]
 		}
-		if token.IsIdentifier(strings.TrimSpace(decl)) {
+		if name := strings.TrimSpace(decl); token.IsIdentifier(name) && token.IsExported(name) {
 			return true
 		}
 	}

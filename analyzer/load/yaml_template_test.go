@@ -121,6 +121,7 @@ func TestDeclaresStruct(t *testing.T) {
 		"package a\nfunc f(x struct{ A int }) {}\n":                        false,
 		"package a\n// a struct {} in a comment\ntype H interface{}\n":     false,
 		"package a\ntype Domain string\n":                                  false,
+		"package a\ntype cache struct{ m map[string]int }\n":               false,
 	} {
 		if got := declaresStruct([]byte(src)); got != want {
 			t.Errorf("declaresStruct(%q) = %v, want %v", src, got, want)

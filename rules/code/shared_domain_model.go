@@ -168,7 +168,7 @@ func listNames(names []string, limit int) string {
 
 const sharedDomainModelDoc = `A package that belongs to no service but defines domain or persistence models
 (struct types with gorm, db, bson, sql or dynamodbav tags, or a package named model(s),
-entity/entities, domain, schema, store or repository that declares a struct type), imported by
+entity/entities, domain, schema, store or repository that declares an exported struct type), imported by
 two or more services, makes
 those services share one data model. Adding a column for one service changes the type every other
 service compiles against; usually the services also end up sharing the tables behind it. They
