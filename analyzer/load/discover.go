@@ -268,12 +268,30 @@ func codeGenerator(name string) bool {
 	return strings.HasPrefix(strings.ToLower(name), "protoc-gen-")
 }
 
-// demoFile reports whether a deploy file describes a demo or a development
-// environment rather than the system: it lies in an example, test or docs
-// folder, or in a hidden one (.devcontainer/docker-compose.yml). Its
+// demoFile reports whether a deploy file describes a demo, a development
+// environment or a test rather than the system: it lies in an example,
+// docs, tooling (tools/, hack/, scripts/, ci/) or test folder, or in a
+// hidden one (.devcontainer/docker-compose.yml). Its
 // workloads only join services found elsewhere.
 func demoFile(file string) bool {
-	return inFolder(file, exampleFolders) || inHiddenFolder(path.Dir(file))
+	return inFolder(file, toolingFolders) || inHiddenFolder(path.Dir(file)) || testFolder(path.Dir(file))
+}
+
+// testFolder reports whether dir is or lies below a folder of tests or
+// test fixtures: one a word of whose name (split at - _ .) is test, tests,
+// testing, qa or e2e, or starts with test (testimages) or ends in tests
+// (e2etests). attestation is no such word.
+func testFolder(dir string) bool {
+	for part := range strings.SplitSeq(dir, "/") {
+		for _, w := range strings.FieldsFunc(strings.ToLower(part), func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+			switch {
+			case w == "qa" || w == "e2e" || w == "testing",
+				strings.HasPrefix(w, "test"), strings.HasSuffix(w, "tests"):
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dirSet returns every directory that holds an input, with its parents.
@@ -1063,7 +1081,8 @@ func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
 		}
 		c := candidate{name: path.Base(dir), root: dir, reason: "Dockerfile " + in.path,
 			decl: facts.Position{File: in.path, Line: 1}}
-		if platformName(c.name) || datastoreBase(in.data) || baseImageFile(in.path) || testImage(in) {
+		if platformName(c.name) || datastoreBase(in.data) || baseImageFile(in.path) || testImage(in) || testFolder(dir) ||
+			packagingImage(dir, l.hasMain(dir)) {
 			// cassandra/Dockerfile: a database image with a schema;
 			// make/photon/db/Dockerfile FROM postgres: one too;
 			// fluentd/Dockerfile: a platform component with its config.
@@ -1086,6 +1105,13 @@ func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
 		out = append(out, c)
 	}
 	return out
+}
+
+// packagingImage reports a Dockerfile folder below image/ holding no
+// program (image/rhel, image/bundle): an image that packages programs
+// built elsewhere, evidence for them, never a service of its own.
+func packagingImage(dir string, program bool) bool {
+	return !program && strings.Contains("/"+dir+"/", "/image/")
 }
 
 // testImage reports a Dockerfile whose image runs tests (Dockerfile.test,
