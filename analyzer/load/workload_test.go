@@ -488,7 +488,9 @@ services:
 }
 
 // TestKubeSecretNotBase64: a Secret whose data values are not base64 gets
-// one problem that names every such key, at the first of them.
+// one problem that names every such key, at the first of them; a value
+// that is only a placeholder (${CREDENTIALS}, filled in by envsubst) is
+// none.
 func TestKubeSecretNotBase64(t *testing.T) {
 	repo := loadTxtar(t, `
 -- k8s/secret.yaml --
@@ -507,6 +509,14 @@ metadata:
   name: one
 data:
   token: not base64!
+-- k8s/templated.yaml --
+apiVersion: v1
+kind: Secret
+metadata:
+  name: cloud-credentials
+data:
+  credentials: ${CREDENTIALS}
+  token: $TOKEN
 `)
 	got := map[string]string{}
 	for _, p := range repo.Problems {
