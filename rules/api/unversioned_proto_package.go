@@ -3,6 +3,7 @@ package api
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 
@@ -39,10 +40,11 @@ func ProtoPackageVersioned(pkg string) bool {
 
 func runUnversionedProtoPackage(pass *analyzer.Pass) error {
 	apis := apiPackages(pass.Repo)
-	// One finding per package and service, at its first file (in path
-	// order); the package's other files are related positions.
-	type key struct{ pkg, svc string }
-	first := map[key]*analyzer.Finding{}
+	// One finding per package and folder (buf keeps a package's files in
+	// one), at its first file that defines a service, else its first file
+	// (in path order); the package's other files are related positions.
+	type key struct{ pkg, dir string }
+	groups := map[key][]*facts.ProtoFile{}
 	var order []key
 	for _, pf := range pass.Repo.Protos {
 		if pf.Vendored || strings.HasPrefix(pf.Package, "google.") || !apis[pf.Package] {
@@ -51,38 +53,60 @@ func runUnversionedProtoPackage(pass *analyzer.Pass) error {
 		if ProtoPackageVersioned(pf.Package) || (pf.Package == "" && len(pf.Services) == 0) {
 			continue
 		}
-		k := key{pf.Package, pf.Service}
-		if f := first[k]; f != nil && pf.Package != "" {
-			f.Related = append(f.Related, analyzer.Related{Pos: pf.PackagePos, Service: pf.Service, Message: "declares the same package"})
-			continue
-		}
-		at, what := pf.PackagePos, fmt.Sprintf("proto package %q", pf.Package)
-		fix := fmt.Sprintf("rename it to %q", suggest(pf.Package))
-		if pf.Package == "" {
-			at, what, fix = pf.Services[0].Pos, "proto file with no package", "declare a versioned package such as \"company.name.v1\""
-		}
-		problem := "is an API without a major version"
-		if !strings.Contains(pf.Package, ".") && protoVersion.MatchString(pf.Package) {
-			// package v1: a version with nothing it versions
-			problem = "is an API whose package is only a version, with no name before it"
-		}
-		f := &analyzer.Finding{
-			Pos:     at,
-			Service: pf.Service,
-			Message: fmt.Sprintf("%s%s %s; %s", what, ofService(pf.Service), problem, fix),
-			Entity:  "proto-package:" + pf.Package + "\x00" + pf.Path,
-		}
 		if pf.Package == "" { // files with no package are each their own
-			pass.Report(*f)
+			report(pass, pf, []*facts.ProtoFile{pf})
 			continue
 		}
-		first[k] = f
-		order = append(order, k)
+		k := key{pf.Package, path.Dir(pf.Path)}
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], pf)
 	}
 	for _, k := range order {
-		pass.Report(*first[k])
+		files := groups[k]
+		at := files[0]
+		for _, pf := range files {
+			if len(pf.Services) > 0 {
+				at = pf
+				break
+			}
+		}
+		report(pass, at, files)
 	}
 	return nil
+}
+
+// report reports the unversioned package of files at one of them; the
+// service is theirs when they all have the same.
+func report(pass *analyzer.Pass, at *facts.ProtoFile, files []*facts.ProtoFile) {
+	svc := at.Service
+	var rel []analyzer.Related
+	for _, pf := range files {
+		if pf.Service != svc {
+			svc = ""
+		}
+		if pf != at {
+			rel = append(rel, analyzer.Related{Pos: pf.PackagePos, Service: pf.Service, Message: "declares the same package"})
+		}
+	}
+	pos, what := at.PackagePos, fmt.Sprintf("proto package %q", at.Package)
+	fix := fmt.Sprintf("rename it to %q", suggest(at.Package))
+	if at.Package == "" {
+		pos, what, fix = at.Services[0].Pos, "proto file with no package", "declare a versioned package such as \"company.name.v1\""
+	}
+	problem := "is an API without a major version"
+	if !strings.Contains(at.Package, ".") && protoVersion.MatchString(at.Package) {
+		// package v1: a version with nothing it versions
+		problem = "is an API whose package is only a version, with no name before it"
+	}
+	pass.Report(analyzer.Finding{
+		Pos:     pos,
+		Service: svc,
+		Message: fmt.Sprintf("%s%s %s; %s", what, ofService(svc), problem, fix),
+		Entity:  "proto-package:" + at.Package + "\x00" + at.Path,
+		Related: rel,
+	})
 }
 
 // apiPackages returns the packages that are APIs: those defining a service,
@@ -132,7 +156,8 @@ another package uses) is a published contract. Without a major version in its na
 (` + "`shop.orders.v1`" + `), every incompatible change has to be shipped to the server and all its
 clients at once: the services can no longer be released independently.
 
-One finding per package, at its first file; the package's other files are listed with it.
+One finding per package and folder, at its first file that defines a service; the package's other
+files are listed with it.
 The rule follows buf's PACKAGE_VERSION_SUFFIX: the package has at least two components and
 the last is v1, v2, ... optionally followed by alpha/beta (v1beta1), a point release
 (v1p1alpha) or test (v1test). v0 is not a version. Messages-only protos that no service uses,
