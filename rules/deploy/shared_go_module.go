@@ -22,11 +22,17 @@ var SharedGoModule = &analyzer.Rule{
 
 func runSharedGoModule(pass *analyzer.Pass) error {
 	mods := pass.Repo.GoModules
+	goCode := map[string]bool{} // services owning Go packages
+	for _, p := range pass.Repo.GoPackages {
+		if p.Service != "" {
+			goCode[p.Service] = true
+		}
+	}
 	var owner *facts.GoModule
 	var svcs []string
 	for _, s := range pass.Repo.Services {
-		if s.Root == "" {
-			continue
+		if s.Root == "" || !goCode[s.Name] {
+			continue // no Go code: not built from a Go module at all
 		}
 		m := enclosingModule(mods, s.Root)
 		if m == nil || (owner != nil && m.File != owner.File) {
@@ -61,7 +67,7 @@ func enclosingModule(mods []*facts.GoModule, dir string) *facts.GoModule {
 }
 
 const sharedGoModuleDoc = `All services live in one Go module: one go.mod, one go.sum, one version of every
-dependency. A dependency bump or a Go version change is a change to every service at once,
+dependency (services with no Go code, such as a web front end, are not counted). A dependency bump or a Go version change is a change to every service at once,
 and a library upgrade one service needs is forced on the others. This is a common, deliberate
 monorepo layout, so it is reported for information only.
 
