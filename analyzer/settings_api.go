@@ -51,7 +51,8 @@ func (v Versioning) Allowed() []string {
 // DefaultAllowUnversioned returns the paths that are never versioned,
 // wherever they are mounted: health, readiness, metrics and debug (pprof,
 // expvar) endpoints, the
-// API's own documentation (Swagger UI, the spec it serves), static files,
+// API's own documentation (Swagger UI, the spec it serves), static files
+// and web assets (/assets/, /service-worker.js, /main.css),
 // and the root "/", which holds an index page or mounts a whole handler
 // (a grpc-gateway mux, a file server) and cannot carry a version itself.
 func DefaultAllowUnversioned() []string {
@@ -62,5 +63,7 @@ func DefaultAllowUnversioned() []string {
 		"**/healthy", "**/alive", "**/ping", "**/metrics", "**/-/healthy", "**/-/ready", "**/debug", "**/debug/**", "**/version", "**/robots.txt",
 		"/", "**/swagger", "**/swagger/**", "**/swagger-ui", "**/swagger-ui/**", "**/swagger.json", "**/swagger.yaml",
 		"**/openapi.json", "**/openapi.yaml", "**/api-docs", "**/api-docs/**", "**/static/**", "**/favicon.ico",
+		"**/assets/**", "**/public/**", "**/*.js", "**/*.css", "**/*.map", "**/*.html", "**/*.png", "**/*.svg",
+		"**/*.ico", "**/*.webmanifest", "**/manifest.json",
 	}
 }
