@@ -116,7 +116,12 @@ func ignoredForData(p string) bool {
 func (l *loader) dotenvSettings(in *input) []setting {
 	vals, err := dotenv.UnmarshalBytesWithLookup(in.data, nil)
 	if err != nil {
-		l.problem(in.path, 0, 0, "malformed env file: %s", err)
+		// A .env file is an input, and its errors are reported; a *.env of
+		// another name that does not parse is some tool's shell script
+		// (bingo's .bingo/variables.env), no input of decouple's.
+		if base := path.Base(in.path); (base == ".env" || strings.HasPrefix(base, ".env.")) && !inHiddenFolder(path.Dir(in.path)) {
+			l.problem(in.path, 0, 0, "malformed env file: %s", err)
+		}
 		return nil
 	}
 	lines := envLines(in.data)

@@ -655,3 +655,26 @@ package main
 		t.Errorf("pushes: %s, want orders:5 billing:6", s)
 	}
 }
+
+// TestEnvFilesMalformed: a .env file that does not parse is reported; a
+// *.env of another name is some tool's script (bingo's variables.env)
+// and is not.
+func TestEnvFilesMalformed(t *testing.T) {
+	repo := loadTxtar(t, `
+-- go.mod --
+module example.com/shop
+-- services/api/main.go --
+package main
+-- services/api/.env --
+GOBIN=${GOBIN:=$(go env GOBIN)}
+-- services/api/tools/variables.env --
+GOBIN=${GOBIN:=$(go env GOBIN)}
+`)
+	var files []string
+	for _, p := range repo.Problems {
+		files = append(files, p.Pos.File+": "+p.Message)
+	}
+	if len(files) != 1 || !strings.HasPrefix(files[0], "services/api/.env: malformed env file") {
+		t.Errorf("problems: %q; want one, for services/api/.env", files)
+	}
+}
