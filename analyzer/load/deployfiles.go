@@ -111,6 +111,9 @@ func (l *loader) imageBundles() []*facts.Bundle {
 		// Reported where compose runs it the first time: there the image
 		// becomes several services.
 		b := &facts.Bundle{Kind: "image", File: k.dockerfile, Pos: ws[0].Pos}
+		if !slices.ContainsFunc(ws, func(w *facts.Workload) bool { return w.Command != ws[0].Command }) {
+			continue // one program, run as several instances (cluster0, cluster1)
+		}
 		seen := map[string]bool{}
 		for _, w := range ws {
 			if seen[w.Service] {
