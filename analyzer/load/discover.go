@@ -1081,11 +1081,13 @@ func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
 		}
 		c := candidate{name: path.Base(dir), root: dir, reason: "Dockerfile " + in.path,
 			decl: facts.Position{File: in.path, Line: 1}}
-		if platformName(c.name) || datastoreBase(in.data) || baseImageFile(in.path) || testImage(in) || testFolder(dir) ||
+		if platformName(c.name) && !l.hasMain(dir) || datastoreBase(in.data) || baseImageFile(in.path) || testImage(in) || testFolder(dir) ||
 			packagingImage(dir, l.hasMain(dir)) {
 			// cassandra/Dockerfile: a database image with a schema;
 			// make/photon/db/Dockerfile FROM postgres: one too;
-			// fluentd/Dockerfile: a platform component with its config.
+			// fluentd/Dockerfile: a platform component with its config
+			// (unless the folder holds a program: fluent-bit/main.go is
+			// the repository's plugin).
 			// Evidence for the repository's own service of that name
 			// (cmd/jaeger/Dockerfile in jaeger), never a service itself.
 			c.onlyJoin = true
