@@ -52,7 +52,8 @@ func (v Versioning) Allowed() []string {
 // wherever they are mounted: health, readiness, metrics and debug (pprof,
 // expvar) endpoints, the
 // API's own documentation (Swagger UI, the spec it serves), static files
-// and web assets (/assets/, /service-worker.js, /main.css),
+// and web assets by their file type (/service-worker.js, /main.css; not
+// /assets/, a resource of many an API),
 // and the root "/", which holds an index page or mounts a whole handler
 // (a grpc-gateway mux, a file server) and cannot carry a version itself.
 func DefaultAllowUnversioned() []string {
@@ -63,7 +64,7 @@ func DefaultAllowUnversioned() []string {
 		"**/healthy", "**/alive", "**/ping", "**/metrics", "**/-/healthy", "**/-/ready", "**/debug", "**/debug/**", "**/version", "**/robots.txt",
 		"/", "**/swagger", "**/swagger/**", "**/swagger-ui", "**/swagger-ui/**", "**/swagger.json", "**/swagger.yaml",
 		"**/openapi.json", "**/openapi.yaml", "**/api-docs", "**/api-docs/**", "**/static/**", "**/favicon.ico",
-		"**/assets/**", "**/public/**", "**/*.js", "**/*.css", "**/*.map", "**/*.html", "**/*.png", "**/*.svg",
+		"**/*.js", "**/*.css", "**/*.map", "**/*.html", "**/*.png", "**/*.svg",
 		"**/*.ico", "**/*.webmanifest", "**/manifest.json",
 	}
 }

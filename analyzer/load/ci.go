@@ -283,6 +283,7 @@ func shellFields(s string) []string {
 	var out []string
 	var cur strings.Builder
 	quote := byte(0)
+	subst := 0 // depth of $( ) inside the current word (an unexpanded $(VERSION))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -294,6 +295,14 @@ func shellFields(s string) []string {
 			}
 		case c == '\'' || c == '"':
 			quote = c
+		case c == '(' && i > 0 && s[i-1] == '$':
+			subst++
+			cur.WriteByte(c)
+		case c == ')' && subst > 0:
+			subst--
+			cur.WriteByte(c)
+		case c == ' ' && subst > 0:
+			cur.WriteByte(c)
 		case c == ' ' || c == '\t' || c == '\n' || c == '(' || c == ')':
 			if cur.Len() > 0 {
 				out = append(out, cur.String())
@@ -564,7 +573,15 @@ func (ix *deployIndex) imageService(ref string) string {
 	if i := strings.Index(name, ":"); i >= 0 {
 		name = name[:i]
 	}
-	return ix.service(name)
+	if s := ix.service(name); s != "" {
+		return s
+	}
+	// an image the repository builds: the service of the program its
+	// Dockerfile compiles (ghcr.io/acme/scaler from ./cmd/operator)
+	if prog := ix.l.imageProgram(ref); prog != "" {
+		return ix.l.serviceOf(prog)
+	}
+	return ""
 }
 
 // service returns the name of the repo service called name, or "".

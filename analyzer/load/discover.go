@@ -203,7 +203,7 @@ func (l *loader) discover() {
 	}
 	dirs, below := l.dirSet(), l.belowDirs()
 	mods, hosts := l.goModServices(below)
-	deployed := append(append(l.composeServices(), l.kubernetesServices()...), l.dockerfileServices(below)...)
+	deployed := append(append(l.composeServices(below), l.kubernetesServices(below)...), l.dockerfileServices(below)...)
 	deployed = append(deployed, l.stageServices()...)
 	deployedNames := map[string]bool{}
 	for _, c := range deployed {
@@ -704,9 +704,12 @@ func (l *loader) ownMain(dir string) string {
 	return found
 }
 
+// separators drops a name's dashes and underscores.
+var separators = strings.NewReplacer("-", "", "_", "")
+
 // joinedName is a name lower-cased without its dashes and underscores.
 func joinedName(name string) string {
-	return strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(name))
+	return strings.ToLower(separators.Replace(name))
 }
 
 // nameForms returns a service name, the name without its dashes and
@@ -715,7 +718,7 @@ func joinedName(name string) string {
 // pkg/order-service.
 func nameForms(name string) []string {
 	forms := []string{name}
-	if joined := strings.NewReplacer("-", "", "_", "").Replace(name); joined != name {
+	if joined := separators.Replace(name); joined != name {
 		forms = append(forms, joined) // cmd/chaos-daemon owns pkg/chaosdaemon
 	}
 	for _, suffix := range []string{"-service", "_service", "-svc", "_svc", "service", "svc"} {
@@ -727,7 +730,7 @@ func nameForms(name string) []string {
 }
 
 // composeServices: compose services with a build context.
-func (l *loader) composeServices() []candidate {
+func (l *loader) composeServices(below map[string]*dirBelow) []candidate {
 	var out []candidate
 	for _, d := range l.docsOf(docCompose) {
 		var found []candidate
@@ -737,12 +740,19 @@ func (l *loader) composeServices() []candidate {
 			name := kv[0].Value
 			root, built := composeContext(d, kv[1])
 			reason := fmt.Sprintf("compose service %s in %s", name, d.in.path)
-			if df := l.images[imageRepo(scalar(get(kv[1], "image")))]; !built && df != "" {
+			df := composeDockerfile(d, kv[1])
+			if img := l.images[imageRepo(scalar(get(kv[1], "image")))]; !built && img != "" {
 				// runs an image this repository builds: code of its own,
 				// in the Dockerfile's folder unless that only holds images
-				built, reason = true, reason+" (image built from "+df+")"
-				if dir := path.Dir(df); dir != "." && !inNonServiceFolder(dir) {
+				built, reason, df = true, reason+" (image built from "+img+")", img
+				if dir := path.Dir(img); dir != "." && !inNonServiceFolder(dir) {
 					root = dir
+				}
+			}
+			if built && (root == "" || !l.hasMain(root) && (below[root] == nil || !below[root].dockerfile)) {
+				// the one program its Dockerfile compiles (go build ./cmd/ledgerd)
+				if prog := l.dockerfileProgram(df); prog != "" && (root == "" || under(prog, root)) {
+					root = prog
 				}
 			}
 			if !built || isTestHarness(name) || IsDatastoreImage(name) || isInfraImage(name) ||
@@ -790,6 +800,34 @@ func composeJobs(d *yamlDoc) map[string]bool {
 		}
 	}
 	return jobs
+}
+
+// composeDockerfile returns the repo-relative path of the Dockerfile a
+// compose service builds with, "" when it builds none or one outside.
+func composeDockerfile(d *yamlDoc, svc *yaml.Node) string {
+	b := get(svc, "build")
+	if b == nil {
+		return ""
+	}
+	ctx := scalar(b)
+	if ctx == "" {
+		ctx = scalar(get(b, "context"))
+	}
+	if ctx == "" {
+		ctx = "."
+	}
+	if strings.Contains(ctx, "://") {
+		return ""
+	}
+	name := firstNonEmpty(scalar(get(b, "dockerfile")), "Dockerfile")
+	if path.IsAbs(name) {
+		return ""
+	}
+	p := cleanDir(path.Join(path.Dir(d.in.path), ctx, name))
+	if strings.HasPrefix(p, "../") {
+		return ""
+	}
+	return p
 }
 
 // composeContext returns a compose service's build context as a
@@ -922,6 +960,35 @@ func migrationImage(image string) bool {
 	return slices.Contains(migrationTools, strings.TrimPrefix(img, "docker.io/"))
 }
 
+// imageProgram returns the folder of the program an image runs: the one
+// program the Dockerfile the repository builds it from compiles, else the
+// one main package named like the image (acme/ledgerd is cmd/ledgerd).
+// "" when neither or several.
+func (l *loader) imageProgram(image string) string {
+	repo := imageRepo(image)
+	if repo == "" {
+		return ""
+	}
+	if df := l.images[repo]; df != "" {
+		if prog := l.dockerfileProgram(df); prog != "" {
+			return prog
+		}
+	}
+	if l.mainByName == nil {
+		l.mainByName = map[string][]string{}
+		for _, m := range l.mainDirs {
+			if !inNonServiceFolder(m.dir) {
+				b := path.Base(m.dir)
+				l.mainByName[b] = append(l.mainByName[b], m.dir)
+			}
+		}
+	}
+	if dirs := l.mainByName[path.Base(repo)]; len(dirs) == 1 {
+		return dirs[0]
+	}
+	return ""
+}
+
 // koFolder returns the folder of the repository's Go package a ko image
 // reference names (ko://github.com/tektoncd/pipeline/cmd/controller is
 // cmd/controller in that module), "" for any other image.
@@ -975,7 +1042,7 @@ func templatedDoc(n *yaml.Node, depth int) bool {
 
 // kubernetesServices: Deployments and StatefulSets whose containers do not
 // run a datastore image.
-func (l *loader) kubernetesServices() []candidate {
+func (l *loader) kubernetesServices(below map[string]*dirBelow) []candidate {
 	var out []candidate
 	for _, d := range l.docsOf(docKubernetes) {
 		kind := scalar(get(d.root, "kind"))
@@ -1001,6 +1068,9 @@ func (l *loader) kubernetesServices() []candidate {
 			continue
 		}
 		root := folderNamed(d.in.path, name)
+		if root != "" && root == path.Dir(d.in.path) && (below[root] == nil || !below[root].program) {
+			root = "" // config/server/server.yaml: the manifest's own folder, no code
+		}
 		for _, c := range containers {
 			if dir := l.koFolder(scalar(get(c, "image"))); dir != "" {
 				root = dir // the program ko builds is the workload's code
@@ -1010,6 +1080,12 @@ func (l *loader) kubernetesServices() []candidate {
 		if root == "" {
 			// kubebuilder's op/config/manager/manager.yaml deploys op
 			root = l.programFolder(path.Dir(d.in.path))
+		}
+		for _, c := range containers {
+			if root != "" {
+				break
+			}
+			root = l.imageProgram(scalar(get(c, "image")))
 		}
 		out = append(out, candidate{name: name, byPrefix: true, root: root,
 			// a manifest a program renders (kumactl install demo); a

@@ -167,12 +167,12 @@ func dockerBuild(toks []string, dir string) (images []string, dockerfile string)
 // ("" for a reference holding an unexpanded variable).
 func imageRepo(ref string) string {
 	ref = strings.TrimSpace(ref)
-	if ref == "" || strings.ContainsAny(ref, "${} ") {
-		return ""
-	}
 	ref, _, _ = strings.Cut(ref, "@")
 	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
-		ref = ref[:i]
+		ref = ref[:i] // the tag, often a variable (:$(VERSION), :${TAG})
+	}
+	if ref == "" || strings.ContainsAny(ref, "${}() ") {
+		return ""
 	}
 	return strings.ToLower(ref)
 }

@@ -203,3 +203,55 @@ func containerDir(p string, dirs map[string]bool) string {
 	}
 	return ""
 }
+
+// dockerfileProgram returns the folder of the one program the Dockerfile
+// df compiles with go build, in any of its stages: "" when it compiles
+// none, several, or one that is no main package of the repository.
+func (l *loader) dockerfileProgram(df string) string {
+	if prog, ok := l.programs[df]; ok {
+		return prog
+	}
+	if l.programs == nil {
+		l.programs = map[string]string{}
+	}
+	prog := l.compiledProgram(df)
+	l.programs[df] = prog
+	return prog
+}
+
+func (l *loader) compiledProgram(df string) string {
+	in := l.byPath[df]
+	if in == nil || in.kind != kindDockerfile || !bytes.Contains(in.data, []byte(" build")) && !bytes.Contains(in.data, []byte(" install")) {
+		return ""
+	}
+	found := ""
+	for _, st := range dockerStages(in.data) {
+		for _, pkg := range st.builds {
+			if strings.HasSuffix(pkg, ".go") {
+				pkg = path.Dir(pkg) // go build cmd/manager/main.go
+			}
+			dir := l.programDir(pkg, path.Dir(df))
+			if dir == "" || found != "" && found != dir {
+				return ""
+			}
+			found = dir
+		}
+	}
+	return found
+}
+
+// programDir maps a container path go build compiled (/src/cmd/ledgerd)
+// to the main package's folder: the longest tail of it that is one, below
+// the build context (the Dockerfile's folder) or the repository root.
+func (l *loader) programDir(p, context string) string {
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	for i := range parts {
+		tail := strings.Join(parts[i:], "/")
+		for _, base := range []string{context, "."} {
+			if d := cleanDir(path.Join(base, tail)); d != "" && l.hasMain(d) {
+				return d
+			}
+		}
+	}
+	return ""
+}

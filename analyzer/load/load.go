@@ -153,8 +153,12 @@ type loader struct {
 	// images maps the image repositories the repository builds to their
 	// Dockerfiles (builtImages), from discovery on.
 	images map[string]string
-	// mainDirs are the folders holding a main package, from discovery on.
-	mainDirs []mainDir
+	// mainDirs are the folders holding a main package, from discovery on;
+	// mainByName indexes those outside tooling folders by their name, and
+	// programs memoises dockerfileProgram, once asked.
+	mainDirs   []mainDir
+	mainByName map[string][]string
+	programs   map[string]string
 
 	inputs []*input // read, text, in path order
 	byPath map[string]*input

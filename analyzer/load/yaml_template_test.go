@@ -128,3 +128,18 @@ func TestDeclaresStruct(t *testing.T) {
 		}
 	}
 }
+
+// TestShellFields: words split at blanks and at a subshell's parentheses,
+// but an unexpanded $(VAR) or $(command) stays in its word.
+func TestShellFields(t *testing.T) {
+	for in, want := range map[string]string{
+		"docker build . -t ghcr.io/acme/scaler:$(VERSION)": "docker|build|.|-t|ghcr.io/acme/scaler:$(VERSION)",
+		"(cd services/orders && make image)":               "cd|services/orders|&&|make|image",
+		"echo $(git rev-parse --short HEAD) done":          "echo|$(git rev-parse --short HEAD)|done",
+		`docker push "acme/orders:$(TAG)"`:                 "docker|push|acme/orders:$(TAG)",
+	} {
+		if got := strings.Join(shellFields(in), "|"); got != want {
+			t.Errorf("shellFields(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -63,7 +63,7 @@ sub-routers, mounts, http.StripPrefix and string constants, within a function, a
 package and into repository functions it calls. A route whose prefix cannot be worked out
 statically (a router handed in from code decouple cannot see, a computed path) is not
 reported; the loader counts such routes. Health, readiness and metrics endpoints, API
-documentation (Swagger UI, a served spec), static files and web assets (/static/, /assets/, *.js, *.css...), the root "/" (and a
+documentation (Swagger UI, a served spec), static files and web assets (/static/, *.js, *.css...), the root "/" (and a
 root catch-all such as gin's /*path) and the paths in versioning.allow_unversioned are exempt,
 and so are mock servers in packages only tests use. A gRPC or Connect path carries the version
 of its proto package (/acme.orders.v1.OrderService/GetOrder). Under the header, media-type and
