@@ -739,6 +739,9 @@ func (l *loader) composeServices(below map[string]*dirBelow) []candidate {
 		for _, kv := range pairs(get(d.root, "services")) {
 			name := kv[0].Value
 			root, built := composeContext(d, kv[1])
+			if root != "" && !l.dirExists(root) {
+				root = l.nearestFolder(root) // ../auth written from a folder one level too deep
+			}
 			reason := fmt.Sprintf("compose service %s in %s", name, d.in.path)
 			df := composeDockerfile(d, kv[1])
 			if img := l.images[imageRepo(scalar(get(kv[1], "image")))]; !built && img != "" {
@@ -800,6 +803,25 @@ func composeJobs(d *yamlDoc) map[string]bool {
 		}
 	}
 	return jobs
+}
+
+// nearestFolder returns, for a build context that does not exist
+// (deploy/auth, written ../auth from a folder one level too deep), the
+// folder its path names from higher up (auth), "" when there is none.
+func (l *loader) nearestFolder(dir string) string {
+	parts := strings.Split(dir, "/")
+	for i := 1; i < len(parts); i++ {
+		if d := strings.Join(parts[i:], "/"); l.dirExists(d) {
+			return d
+		}
+	}
+	return ""
+}
+
+// dirExists reports whether a repo-relative folder exists.
+func (l *loader) dirExists(dir string) bool {
+	fi, err := l.root.Stat(dir)
+	return err == nil && fi.IsDir()
 }
 
 // composeDockerfile returns the repo-relative path of the Dockerfile a
