@@ -528,7 +528,12 @@ func (hr *historyReader) finish() {
 	hr.attribute()
 	h := &hr.l.repo.History
 	h.Truncated = hr.truncated
-	total := len(hr.l.repo.Services)
+	total := 0 // the services a commit can touch: those with a folder
+	for _, s := range hr.l.repo.Services {
+		if len(s.Dirs) > 0 {
+			total++
+		}
+	}
 	wide := func(n int) bool {
 		return n > hr.o.RepoWideMax || (n >= 3 && float64(n) > hr.o.RepoWideShare*float64(total))
 	}

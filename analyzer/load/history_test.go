@@ -291,3 +291,24 @@ func TestHistoryBaseImageBumps(t *testing.T) {
 		t.Errorf("a/b co-change = %+v, want only the feature commit shared", ab)
 	}
 }
+
+// TestHistoryRepoWideFolderless: services known only from a manifest,
+// with no folder, are never touched by a commit and do not count towards
+// "most services": a commit touching three of four services with folders
+// is repo-wide, whatever the number of folderless ones.
+func TestHistoryRepoWideFolderless(t *testing.T) {
+	s := fourServices + "-- @commit manifests --\n"
+	for _, n := range []string{"e", "f", "g", "h"} {
+		s += "-- k8s/" + n + ".yaml --\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + n + "}\nspec:\n  template:\n    spec:\n      containers:\n        - {name: " + n + ", image: \"acme/" + n + ":1\"}\n"
+	}
+	s += touch("sweep", "services/a/x.go", "services/b/x.go", "services/c/x.go")
+	repo := buildRepo(t, s, load.HistoryOptions{})
+	if n := len(repo.Services); n != 8 {
+		t.Fatalf("%d services, want 8 (four folderless)", n)
+	}
+	for _, c := range repo.History.Commits {
+		if c.Subject == "sweep" && !c.RepoWide {
+			t.Errorf("commit touching 3 of the 4 services with folders is not repo-wide: %+v", c)
+		}
+	}
+}

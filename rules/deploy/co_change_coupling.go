@@ -95,7 +95,7 @@ This is logical (change) coupling, measured as code-maat does, at the level of s
 A pair is flagged with at least 5 shared changes, 5 changes each and a degree of 30 % or more
 (history: min_shared, min_changes, min_degree). The window is the last 12 months before the
 newest commit, at most 2,000 commits (history: months, max_commits); merges are skipped.
-Commits touching most services (at least three and over half of them, or more than 30) are
+Commits touching most services (at least three and over half of those with a folder, or more than 30) are
 repo-wide changes — dependency bumps, reformatting — and do not count; nor do chores:
 commits by bots (dependabot, renovate, ...) and commits touching only dependency manifests,
 lock files and Dockerfiles (go.mod, go.sum, package.json, lock files, base image bumps...). With
