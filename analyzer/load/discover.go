@@ -52,6 +52,7 @@ var infraImages = []string{
 	"kong", "pgbouncer", "emulator", "firestore", "pubsub", "spanner", "mailhog", "mailpit", "wiremock",
 	"coredns", "promtail", "kourier", "cert-manager", "ingress-nginx", "nginx-ingress", "external-dns",
 	"metrics-server", "kube-state-metrics", "node-exporter", "alertmanager", "pushgateway", "cadvisor",
+	"nginx", "haproxy", "caddy", "httpd", "busybox",
 }
 
 // IsDatastoreImage reports whether a container image runs a datastore.
