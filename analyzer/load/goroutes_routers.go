@@ -93,6 +93,13 @@ func (r *routeResolver) netHTTP(v *rval, name string, x *ast.CallExpr, fr *frame
 	if name == "Handle" && len(args) > 1 && r.mount(v, "", false, args[1]) {
 		return
 	}
+	if name == "HandleFunc" && len(x.Args) > 1 {
+		// HandleFunc("/api/", func(w, r) { ...; api.ServeHTTP(w, r) }):
+		// the function hands every request to a router, mounted here
+		if h := servedThrough(x.Args[1]); h != nil && r.mount(v, "", false, r.expr(h, fr)) {
+			return
+		}
+	}
 	r.record(v, p, ok, methodList(method), x)
 }
 
@@ -418,14 +425,15 @@ func methodList(m string) []string {
 	return []string{m}
 }
 
-// servedThrough returns the handler a function literal only forwards its
-// request to (func(w, r) { h.ServeHTTP(w, r) }), or nil.
+// servedThrough returns the handler a function literal ends by forwarding
+// its request to (func(w, r) { r.Header.Del(...); h.ServeHTTP(w, r) }),
+// or nil.
 func servedThrough(e ast.Expr) ast.Expr {
 	fn, ok := e.(*ast.FuncLit)
-	if !ok || fn.Body == nil || len(fn.Body.List) != 1 || fn.Type.Params == nil || fn.Type.Params.NumFields() != 2 {
+	if !ok || fn.Body == nil || len(fn.Body.List) == 0 || fn.Type.Params == nil || fn.Type.Params.NumFields() != 2 {
 		return nil
 	}
-	st, ok := fn.Body.List[0].(*ast.ExprStmt)
+	st, ok := fn.Body.List[len(fn.Body.List)-1].(*ast.ExprStmt)
 	if !ok {
 		return nil
 	}
