@@ -125,7 +125,7 @@ var (
 	// toolingFolders add tools, test data and monitoring set-ups (dashboards,
 	// their generators), as against image definitions (docker/, build/,
 	// deploy/...).
-	toolingFolders = folderSet(exampleFolders, "tools", "hack", "scripts", "ci", ".github", "testdata", "monitoring")
+	toolingFolders = folderSet(exampleFolders, "tools", "hack", "scripts", "ci", ".github", "testdata", "monitoring", "sdk", "sdks")
 	// nonServiceFolders hold tooling, tests and image definitions.
 	nonServiceFolders = folderSet(toolingFolders, "docker", "build", "deploy", "deployments", "images", "dockerfiles", "dockers")
 )
