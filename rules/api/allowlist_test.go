@@ -24,7 +24,8 @@ func TestAllowlistAgreesWithGlobs(t *testing.T) {
 	globs := append(analyzer.DefaultAllowUnversioned(), "internal/**", "**/admin/*/status", "/ops/?", "**/x.y")
 	paths := []string{"", "/", "health", "/health", "/health/", "/v1/health", "/api/health/live", "/healthz/x",
 		"/healthcheck", "/xhealth", "/metrics", "/a/metrics/b", "/-/healthy", "/debug/pprof/heap", "/debug/pprofx",
-		"/internal/a/b", "/internal", "/admin/1/status", "/a/admin/1/status", "/ops/1", "/ops/12", "/x.y", "/xay", "/ready/"}
+		"/internal/a/b", "/internal", "/admin/1/status", "/a/admin/1/status", "/ops/1", "/ops/12", "/x.y", "/xay", "/ready/",
+		"/service-worker.js", "/js", "/a.js/b", "/static/app.js.map", "/.js", "/app.css/", "/x/manifest.json"}
 	for _, g := range globs {
 		fast, ref := NewAllowlist([]string{g}), reference(g)
 		for _, p := range paths {

@@ -225,7 +225,10 @@ type Allowlist struct {
 	// with x/ or holds /x/), x free of wildcards. Each is kept as the
 	// strings it is compared with: x and /x, x/ and /x/.
 	suffixes, inner [][2]string
-	res             []*regexp.Regexp
+	// ends are the tails of "**/*x" globs (**/*.js): the path's last
+	// segment ends in x.
+	ends []string
+	res  []*regexp.Regexp
 }
 
 // NewAllowlist compiles path globs: "*" matches within a segment, "**"
@@ -239,6 +242,10 @@ func NewAllowlist(globs []string) Allowlist {
 		}
 		if x, ok := strings.CutPrefix(g, "**/"); ok && x != "" && !strings.ContainsAny(x, "*?") {
 			out.suffixes = append(out.suffixes, [2]string{x, "/" + x})
+			continue
+		}
+		if x, ok := strings.CutPrefix(g, "**/*"); ok && x != "" && !strings.ContainsAny(x, "*?/") {
+			out.ends = append(out.ends, x)
 			continue
 		}
 		if x, ok := strings.CutPrefix(g, "**/"); ok && strings.HasSuffix(x, "/**") {
@@ -304,6 +311,14 @@ func (a Allowlist) matches(p string) bool {
 	for _, x := range a.inner {
 		if strings.HasPrefix(p, x[0]) || strings.Contains(p, x[1]) {
 			return true
+		}
+	}
+	if len(a.ends) > 0 {
+		last := p[strings.LastIndexByte(p, '/')+1:]
+		for _, x := range a.ends {
+			if strings.HasSuffix(last, x) {
+				return true
+			}
 		}
 	}
 	for _, re := range a.res {
