@@ -993,6 +993,9 @@ func (l *loader) imageProgram(image string) string {
 		return ""
 	}
 	if df := l.images[repo]; df != "" {
+		if dir := path.Dir(df); dir != "." && !inNonServiceFolder(dir) && l.hasMain(dir) {
+			return dir // the program's own folder holds its Dockerfile
+		}
 		if prog := l.dockerfileProgram(df); prog != "" {
 			return prog
 		}
@@ -1114,7 +1117,7 @@ func (l *loader) kubernetesServices(below map[string]*dirBelow) []candidate {
 			// a manifest a program renders (kumactl install demo); a
 			// kustomize patch (no container names an image) changes a
 			// workload defined elsewhere
-			onlyJoin: demoFile(d.in.path) || templatedDoc(d.root, 0) || !images,
+			onlyJoin: demoFile(d.in.path) || bytes.Contains(d.in.data, []byte("{{")) && templatedDoc(d.root, 0) || !images,
 			reason:   fmt.Sprintf("kubernetes %s %s in %s", kind, name, d.in.path),
 			decl:     facts.Position{File: d.in.path, Line: nameNode.Line, Col: nameNode.Column}})
 	}
