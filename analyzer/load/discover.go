@@ -660,10 +660,36 @@ func (l *loader) mainFolders(list []string, below map[string]*dirBelow) []candid
 		}
 		if main := l.ownMain(d); main != "" && (main == d || !codeFolders[name]) {
 			out = append(out, candidate{name: name, root: d, reason: "main package " + main + "/", decl: l.declIn(d, below)})
+			continue
+		}
+		if codeFolders[name] {
+			continue
+		}
+		// several programs in its cmd/ (scanner/cmd/{scanner,updater}):
+		// each is a service, as cmd/<name> is in the root
+		for _, m := range l.cmdPrograms(d + "/cmd") {
+			out = append(out, candidate{name: path.Base(m), root: m, reason: "main package " + m + "/", decl: l.declIn(m, below)})
 		}
 	}
 	if len(out) < 2 {
 		return nil // one program beside a library: not a repository of services
+	}
+	return out
+}
+
+// cmdPrograms returns the main packages directly in the folders of cmd
+// (cmd/<name>), command-line clients and migration jobs left out.
+func (l *loader) cmdPrograms(cmd string) []string {
+	var out []string
+	i, _ := slices.BinarySearchFunc(l.mainDirs, cmd+"/", func(m mainDir, d string) int { return strings.Compare(m.dir, d) })
+	for ; i < len(l.mainDirs); i++ {
+		rest, ok := strings.CutPrefix(l.mainDirs[i].dir, cmd+"/")
+		if !ok {
+			break
+		}
+		if !strings.Contains(rest, "/") && !commandLineTool(rest) && !migrationTool(rest) {
+			out = append(out, l.mainDirs[i].dir)
+		}
 	}
 	return out
 }
