@@ -573,10 +573,9 @@ func (l *loader) moduleServices(below map[string]*dirBelow, mains []candidate) [
 }
 
 // versionName reports a folder named only by a version (v2, v1beta1).
-func versionName(name string) bool {
-	return len(name) >= 2 && name[0] == 'v' && name[1] >= '0' && name[1] <= '9' &&
-		strings.TrimLeft(strings.TrimRight(strings.TrimRight(name, "0123456789"), "alphbet"), "v0123456789") == ""
-}
+func versionName(name string) bool { return versionFolder.MatchString(name) }
+
+var versionFolder = regexp.MustCompile(`^v[0-9]+(?:(?:alpha|beta)[0-9]*)?$`)
 
 // migrationTool reports a program path below a migration or seed folder
 // (cmd/migration/v2, tools/seed): a one-off job, no service.
@@ -851,21 +850,26 @@ func (l *loader) dirExists(dir string) bool {
 	return err == nil && fi.IsDir()
 }
 
+// buildContext returns a compose service's build node and its context as
+// written ("" when it builds nothing; build: {dockerfile: ...} builds from
+// the compose file's folder, ".").
+func buildContext(svc *yaml.Node) (build *yaml.Node, ctx string) {
+	b := get(svc, "build")
+	if b == nil {
+		return nil, ""
+	}
+	ctx = scalar(b)
+	if ctx == "" {
+		ctx = firstNonEmpty(scalar(get(b, "context")), ".")
+	}
+	return b, ctx
+}
+
 // composeDockerfile returns the repo-relative path of the Dockerfile a
 // compose service builds with, "" when it builds none or one outside.
 func composeDockerfile(d *yamlDoc, svc *yaml.Node) string {
-	b := get(svc, "build")
-	if b == nil {
-		return ""
-	}
-	ctx := scalar(b)
-	if ctx == "" {
-		ctx = scalar(get(b, "context"))
-	}
-	if ctx == "" {
-		ctx = "."
-	}
-	if strings.Contains(ctx, "://") {
+	b, ctx := buildContext(svc)
+	if ctx == "" || strings.Contains(ctx, "://") {
 		return ""
 	}
 	name := firstNonEmpty(scalar(get(b, "dockerfile")), "Dockerfile")
@@ -883,14 +887,7 @@ func composeDockerfile(d *yamlDoc, svc *yaml.Node) string {
 // repo-relative directory ("" for the repository root or a context outside
 // it), and whether the service is built at all.
 func composeContext(d *yamlDoc, svc *yaml.Node) (root string, ok bool) {
-	b := get(svc, "build")
-	ctx := scalar(b)
-	if ctx == "" {
-		ctx = scalar(get(b, "context"))
-	}
-	if b != nil && ctx == "" {
-		ctx = "." // build: {dockerfile: ...} builds from the compose file's folder
-	}
+	b, ctx := buildContext(svc)
 	if ctx == "" || strings.Contains(ctx, "://") {
 		return "", false
 	}
