@@ -218,7 +218,7 @@ func (w *walker) skipDir(p, name string, frames []ignoreFrame) string {
 	}
 	if len(w.opts.Include) == 0 {
 		for _, d := range w.opts.SkipDirs {
-			if name == d {
+			if name == d && !subcommand(p) {
 				return "skipped directory (" + d + ")"
 			}
 		}
@@ -267,6 +267,13 @@ func (w *walker) trackedIgnored() *trackedIgnored {
 		}
 	}
 	return w.tracked
+}
+
+// subcommand reports a test folder that is a command-line program's test
+// subcommand (cmd/cli/commands/test: "kyverno test"), production code.
+func subcommand(p string) bool {
+	base, parent := path.Base(p), path.Base(path.Dir(p))
+	return (base == "test" || base == "tests") && (parent == "commands" || parent == "subcommands")
 }
 
 // skippedAbove returns the skipped folder name (SkipDirs) that p is or lies

@@ -292,3 +292,23 @@ func TestWalkTrackedIgnored(t *testing.T) {
 		}
 	}
 }
+
+// TestWalkTestSubcommand: a command-line program's test subcommand
+// (cmd/cli/commands/test, "kyverno test") is production code and read; a
+// test folder elsewhere is skipped.
+func TestWalkTestSubcommand(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "cmd/cli/commands/test/run.go", "package test\n")
+	writeFile(t, dir, "pkg/store/test/fixture.go", "package test\n")
+	repo, err := load.Repo(context.Background(), dir, load.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	for _, f := range repo.Files {
+		read = append(read, f.Path)
+	}
+	if strings.Join(read, " ") != "cmd/cli/commands/test/run.go" {
+		t.Errorf("read %q, want only the test subcommand", read)
+	}
+}
