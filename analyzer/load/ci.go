@@ -749,20 +749,15 @@ func ephemeralEnv(scripts []string) bool {
 // docker compose up in a test job or a local target starts the services
 // where it runs, which ships nothing.
 func withoutComposeDeploys(steps []facts.CIStep) []facts.CIStep {
-	out := slices.Clone(steps)
-	for i := range out {
-		if out[i].Tool == "compose" && out[i].Verb == facts.VerbDeploy {
-			out[i].Verb = ""
-		}
-	}
-	return out
+	return withoutDeploys(steps, "compose")
 }
 
-// withoutDeploys returns the steps with every deploy verb cleared (a copy).
-func withoutDeploys(steps []facts.CIStep) []facts.CIStep {
+// withoutDeploys returns the steps with the deploy verb of every step of
+// tool ("" for any) cleared (a copy).
+func withoutDeploys(steps []facts.CIStep, tool string) []facts.CIStep {
 	out := slices.Clone(steps)
 	for i := range out {
-		if out[i].Verb == facts.VerbDeploy {
+		if (tool == "" || out[i].Tool == tool) && out[i].Verb == facts.VerbDeploy {
 			out[i].Verb = ""
 		}
 	}

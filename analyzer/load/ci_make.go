@@ -135,7 +135,7 @@ func (ix *deployIndex) targetSteps(mf *makefile, name string) []facts.CIStep {
 	}
 	switch {
 	case devClusterTarget(name):
-		steps = withoutDeploys(steps) // a developer's cluster (make dev-apply): nothing ships
+		steps = withoutDeploys(steps, "") // a developer's cluster (make dev-apply): nothing ships
 	case localTarget(name):
 		steps = withoutComposeDeploys(steps) // the system runs where make runs
 	}

@@ -244,8 +244,7 @@ func tomlKeyNoIndex(k string) string { return arrayIndex.ReplaceAllString(k, "$1
 
 // isHelmValues reports whether p is a values file of a Helm chart.
 func isHelmValues(l *loader, p string) bool {
-	base := strings.ToLower(path.Base(p))
-	if !strings.HasPrefix(base, "values") || !strings.HasSuffix(base, ".yaml") && !strings.HasSuffix(base, ".yml") {
+	if !isValuesName(path.Base(p)) {
 		return false
 	}
 	dir := path.Dir(p)

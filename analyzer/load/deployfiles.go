@@ -252,12 +252,7 @@ func (ix *deployIndex) dockerfile(in *input) (*facts.Bundle, []facts.ImageTag) {
 			}
 		case "RUN":
 			for _, cmd := range shellCommands(ins.args) {
-				toks := shellFields(cmd)
-				// RUN's own flags (--mount=type=cache,...) and environment
-				// assignments (CGO_ENABLED=0) come before the program
-				for len(toks) > 0 && (strings.HasPrefix(toks[0], "--") || strings.Contains(toks[0], "=") && !strings.HasPrefix(toks[0], "-")) {
-					toks = toks[1:]
-				}
+				toks := runProgram(shellFields(cmd))
 				// xx-go is tonistiigi/xx's cross-compiling go
 				if len(toks) < 2 || path.Base(toks[0]) != "go" && path.Base(toks[0]) != "xx-go" || (toks[1] != "build" && toks[1] != "install") {
 					continue
@@ -315,6 +310,16 @@ func (ix *deployIndex) dockerfile(in *input) (*facts.Bundle, []facts.ImageTag) {
 		return nil, tags
 	}
 	return b, tags
+}
+
+// runProgram drops what comes before the program of a RUN command: RUN's
+// own flags (--mount=type=cache,...) and environment assignments
+// (CGO_ENABLED=0).
+func runProgram(toks []string) []string {
+	for len(toks) > 0 && (strings.HasPrefix(toks[0], "--") || strings.Contains(toks[0], "=") && !strings.HasPrefix(toks[0], "-")) {
+		toks = toks[1:]
+	}
+	return toks
 }
 
 // contextService names the service a path in a Dockerfile points into,

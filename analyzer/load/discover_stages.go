@@ -65,10 +65,7 @@ func dockerStages(data []byte) []*stage {
 		case "RUN":
 			cwd := cur.workdir
 			for _, cmd := range shellCommands(ins.args) {
-				toks := shellFields(cmd)
-				for len(toks) > 0 && (strings.HasPrefix(toks[0], "--") || strings.Contains(toks[0], "=") && !strings.HasPrefix(toks[0], "-")) {
-					toks = toks[1:]
-				}
+				toks := runProgram(shellFields(cmd))
 				if len(toks) >= 2 && toks[0] == "cd" {
 					cwd = path.Join(cwd, toks[1])
 					continue
@@ -145,14 +142,10 @@ func goBuildArgs(args []string) (out string, pkgs []string) {
 // (the build's folder, less a trailing cmd/), named after the stage.
 func (l *loader) stageServices() []candidate {
 	var out []candidate
-	var dirs map[string]bool
 	for _, in := range l.inputs {
 		if in.kind != kindDockerfile || inFolder(in.path, toolingFolders) ||
 			bytes.Count(in.data, []byte("ENTRYPOINT"))+bytes.Count(in.data, []byte("CMD")) < 2 {
 			continue // a stage per program needs two entry points at least
-		}
-		if dirs == nil {
-			dirs = l.dirSet()
 		}
 		stages := dockerStages(in.data)
 		entries := 0
@@ -169,8 +162,8 @@ func (l *loader) stageServices() []candidate {
 			if st.entry == "" || !ok {
 				continue
 			}
-			dir := containerDir(pkg, dirs)
-			if dir == "" || !l.hasMain(dir) {
+			dir := l.programDir(pkg, path.Dir(in.path))
+			if dir == "" {
 				continue
 			}
 			if (path.Base(dir) == "cmd" || genericDirs[path.Base(dir)]) && path.Dir(dir) != "." {
@@ -189,19 +182,6 @@ func (l *loader) stageServices() []candidate {
 		}
 	}
 	return out
-}
-
-// containerDir maps a container path a build copied the repository to
-// (/app/operators/churner/cmd) to the repository folder it is: the longest
-// tail of it that is a folder of the repository.
-func containerDir(p string, dirs map[string]bool) string {
-	parts := strings.Split(strings.Trim(p, "/"), "/")
-	for i := range parts {
-		if d := strings.Join(parts[i:], "/"); dirs[d] {
-			return d
-		}
-	}
-	return ""
 }
 
 // dockerfileProgram returns the folder of the one program the Dockerfile
@@ -227,9 +207,6 @@ func (l *loader) compiledProgram(df string) string {
 	found := ""
 	for _, st := range dockerStages(in.data) {
 		for _, pkg := range st.builds {
-			if strings.HasSuffix(pkg, ".go") {
-				pkg = path.Dir(pkg) // go build cmd/manager/main.go
-			}
 			dir := l.programDir(pkg, path.Dir(df))
 			if dir == "" || found != "" && found != dir {
 				return ""
@@ -244,6 +221,9 @@ func (l *loader) compiledProgram(df string) string {
 // to the main package's folder: the longest tail of it that is one, below
 // the build context (the Dockerfile's folder) or the repository root.
 func (l *loader) programDir(p, context string) string {
+	if strings.HasSuffix(p, ".go") {
+		p = path.Dir(p) // go build cmd/manager/main.go
+	}
 	parts := strings.Split(strings.Trim(p, "/"), "/")
 	for i := range parts {
 		tail := strings.Join(parts[i:], "/")

@@ -256,7 +256,8 @@ type rawCommit struct {
 	nonDeps               bool // a path other than a dependency manifest was touched
 }
 
-// dependencyFiles are manifests and lock files that dependency bumps touch.
+// dependencyFiles are manifests and lock files that dependency bumps touch
+// (a commit touching only Dockerfiles, bumping base images, is one too).
 var dependencyFiles = map[string]bool{
 	"go.mod": true, "go.sum": true, "go.work.sum": true, "package.json": true, "package-lock.json": true,
 	"yarn.lock": true, "pnpm-lock.yaml": true, "requirements.txt": true, "requirements.in": true,
@@ -264,14 +265,6 @@ var dependencyFiles = map[string]bool{
 	"Gemfile.lock": true, "Cargo.toml": true, "Cargo.lock": true, "pom.xml": true, "build.gradle": true,
 	"build.gradle.kts": true, "gradle.properties": true, "composer.json": true, "composer.lock": true,
 	"packages.lock.json": true, "Directory.Packages.props": true, "mix.lock": true,
-}
-
-// dockerfileName reports a Dockerfile's name (Dockerfile, Dockerfile.dev,
-// api.Dockerfile): a commit touching only Dockerfiles bumps the base
-// images (FROM golang:1.22 to 1.23, a digest), a dependency chore.
-func dockerfileName(base string) bool {
-	b := strings.ToLower(base)
-	return b == "dockerfile" || strings.HasPrefix(b, "dockerfile.") || strings.HasSuffix(b, ".dockerfile")
 }
 
 // isBot reports whether an author is an automated account.
@@ -290,7 +283,7 @@ func isBot(name, email string) bool {
 // so one directory's files are adjacent and recorded once.
 func (hr *historyReader) touch(c *rawCommit, p string) {
 	c.files++
-	if base := path.Base(p); !dependencyFiles[base] && !strings.HasPrefix(base, "requirements") && !dockerfileName(base) {
+	if base := path.Base(p); !dependencyFiles[base] && !strings.HasPrefix(base, "requirements") && kindOf(base) != kindDockerfile {
 		c.nonDeps = true
 	}
 	d := path.Dir(hr.resolve(p))

@@ -94,10 +94,6 @@ func (l *loader) parseKube() {
 	}
 }
 
-// placeholder matches a value that is only an environment placeholder
-// (${VAR}, $VAR), for envsubst or a deploy tool to fill in.
-var placeholder = regexp.MustCompile(`^\s*\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\s*$`)
-
 func (l *loader) kubeConfigOf(o kubeObject) *kubeConfig {
 	kind := strings.ToLower(scalar(get(o.node, "kind")))
 	c := &kubeConfig{kind: kind, name: scalar(getPath(o.node, "metadata", "name")),
@@ -111,7 +107,7 @@ func (l *loader) kubeConfigOf(o kubeObject) *kubeConfig {
 		v := scalar(kv[1])
 		if kind == "secret" {
 			dec, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(v), ""))
-			if err != nil && placeholder.MatchString(v) {
+			if err != nil && plainVar.MatchString(strings.TrimSpace(v)) {
 				continue // ${CREDENTIALS}: filled in by envsubst before applying
 			}
 			if err != nil {
