@@ -123,33 +123,51 @@ func (l *loader) loadCompose(ctx context.Context, p *composeProject) []*workload
 	for _, d := range p.docs {
 		files = append(files, types.ConfigFile{Filename: d.in.path, Content: composeContent(d)})
 	}
-	unresolved := &templateMisses{set: map[string]bool{}}
-	project, err := cloader.LoadWithContext(ctx, types.ConfigDetails{
-		WorkingDir:  p.dir,
-		ConfigFiles: files,
-		Environment: env,
-	}, func(o *cloader.Options) {
-		o.SetProjectName("decouple", true)
-		o.ResolvePaths = false
-		o.SkipConsistencyCheck = true
-		o.SkipInclude = true
-		o.SkipResolveEnvironment = true
-		o.SkipResolveLabels = true
-		o.Profiles = []string{"*"}
-		o.Interpolate.LookupValue = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-		o.Interpolate.Substitute = unresolved.substitute
-		o.Interpolate.TypeCastMapping = unresolved.lenient(castsFor(o.Interpolate.TypeCastMapping, p.docs))
-	})
+	load := func(unresolved *templateMisses) (*types.Project, error) {
+		return cloader.LoadWithContext(ctx, types.ConfigDetails{
+			WorkingDir:  p.dir,
+			ConfigFiles: files,
+			Environment: env,
+		}, func(o *cloader.Options) {
+			o.SetProjectName("decouple", true)
+			o.ResolvePaths = false
+			o.SkipConsistencyCheck = true
+			o.SkipInclude = true
+			o.SkipResolveEnvironment = true
+			o.SkipResolveLabels = true
+			o.Profiles = []string{"*"}
+			o.Interpolate.LookupValue = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+			o.Interpolate.Substitute = unresolved.substitute
+			o.Interpolate.TypeCastMapping = unresolved.lenient(castsFor(o.Interpolate.TypeCastMapping, p.docs))
+		})
+	}
+	unresolved := newTemplateMisses(false)
+	project, err := load(unresolved)
+	if err != nil && !unresolved.empty() {
+		// A variable with no value here can leave a colon-separated spec
+		// with an empty part ("${DATA_DIR}:/data"), which no compose file
+		// has where it runs. Once more with such parts filled, so that the
+		// file's other facts stand; the values stay unresolved.
+		retry := newTemplateMisses(true)
+		if pr, rerr := load(retry); rerr == nil {
+			project, err, unresolved = pr, nil, retry
+		}
+	}
 	if err != nil {
 		file, line := composeErrorPos(p, err)
 		msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+		if i := slices.IndexFunc(files, func(f types.ConfigFile) bool { return f.Filename == file }); i >= 0 && strings.HasPrefix(msg, "validating ") {
+			if v, ok := composeSchemaViolation(files[i].Content); ok {
+				line, msg = v.line, "validating "+file+": "+v.msg
+			}
+		}
 		if unset := unresolved.unset(env); len(unset) > 0 {
 			// docker compose would say the same without these values; say
 			// which ones are missing, the likely cause.
 			if len(unset) > 10 {
 				unset = append(unset[:10], fmt.Sprintf("and %d more", len(unset)-10))
 			}
-			msg += "; variables with no value here (no .env beside the compose file sets them): " + strings.Join(unset, ", ")
+			msg += "; variables with no value here (" + noValueSource(envFile) + "): " + strings.Join(unset, ", ")
 		}
 		l.problem(file, line, 0, "invalid compose file: %s", msg)
 		return nil
@@ -205,11 +223,31 @@ func castsFor(all map[tree.Path]interp.Cast, docs []*yamlDoc) map[tree.Path]inte
 	return out
 }
 
+// noValueSource words where the missing variables were looked for.
+func noValueSource(envFile string) string {
+	if envFile == "" {
+		return "no .env beside the compose file sets them"
+	}
+	return envFile + " leaves them unset or empty"
+}
+
+// exampleEnvNames are the committed templates of a .env file, in the order
+// they are tried when the repository holds no .env (it is usually
+// gitignored, and made by copying one of these).
+var exampleEnvNames = []string{".env.example", ".env.sample", ".env.dist", ".env.template", ".env.defaults", ".env.default", "example.env", "sample.env"}
+
 // projectEnv reads the .env file beside the compose file, when the
-// repository holds one: compose interpolates ${VAR} from it.
+// repository holds one: compose interpolates ${VAR} from it. Without one,
+// the example .env the repository commits there stands in for it.
 func (l *loader) projectEnv(dir string) (types.Mapping, string) {
 	env := types.Mapping{}
 	in := l.byPath[joinRel(dir, ".env")]
+	for _, name := range exampleEnvNames {
+		if in != nil {
+			break
+		}
+		in = l.byPath[joinRel(dir, name)]
+	}
 	if in == nil {
 		return env, ""
 	}
@@ -341,37 +379,70 @@ func lastLine(n *yaml.Node) int {
 type templateMisses struct {
 	mu  sync.Mutex
 	set map[string]bool
+	// blank holds the variables set to the empty string.
+	blank map[string]bool
+	// fillColons fills with "0" the variables with no value whose empty
+	// substitution leaves a colon-separated spec with an empty part.
+	fillColons bool
+}
+
+func newTemplateMisses(fillColons bool) *templateMisses {
+	return &templateMisses{set: map[string]bool{}, blank: map[string]bool{}, fillColons: fillColons}
 }
 
 var plainVar = regexp.MustCompile(`^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$`)
 
 func (t *templateMisses) substitute(tmpl string, mapping template.Mapping) (string, error) {
-	return template.SubstituteWithOptions(tmpl, mapping, template.WithoutLogging,
+	missed := false
+	out, err := template.SubstituteWithOptions(tmpl, mapping, template.WithoutLogging,
 		template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
 			v, err := template.DefaultReplacementFunc(sub, m, cfg)
 			var req *template.MissingRequiredError
 			if errors.As(err, &req) {
 				t.miss(tmpl)
+				missed = true
 				return "", nil
 			}
 			if mm := plainVar.FindStringSubmatch(sub); mm != nil {
-				if _, ok := m(mm[1]); !ok {
+				switch set, ok := m(mm[1]); {
+				case !ok:
 					t.miss(tmpl)
+					missed = true
+				case set == "":
+					t.mu.Lock()
+					t.blank[mm[1]] = true
+					t.mu.Unlock()
 				}
 			}
 			return v, err
 		}))
+	if err != nil || !missed || !t.fillColons || !emptyColonPart(out) {
+		return out, err
+	}
+	fill := func(name string) (string, bool) {
+		if v, ok := mapping(name); ok {
+			return v, true
+		}
+		return "0", true
+	}
+	return template.SubstituteWithOptions(tmpl, fill, template.WithoutLogging)
+}
+
+// emptyColonPart reports whether a colon-separated value has an empty part
+// (":/data", "host::ro").
+func emptyColonPart(s string) bool {
+	return strings.Contains(s, ":") && (strings.HasPrefix(s, ":") || strings.HasSuffix(s, ":") || strings.Contains(s, "::"))
 }
 
 // varRef matches a variable reference in a compose template.
 var varRef = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
 
 // unset returns, sorted, the variables of the missed templates that env
-// does not set.
+// does not set, and those it sets to the empty string.
 func (t *templateMisses) unset(env types.Mapping) []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	names := map[string]bool{}
+	names := maps.Clone(t.blank)
 	for tmpl := range t.set {
 		for _, m := range varRef.FindAllStringSubmatch(tmpl, -1) {
 			if _, ok := env[m[1]]; !ok {

@@ -453,8 +453,44 @@ POSTGRES_VOLUME=
 	}
 	msg := repo.Problems[0].Message
 	if !strings.HasPrefix(msg, "invalid compose file: ") ||
-		!strings.HasSuffix(msg, "variables with no value here (no .env beside the compose file sets them): POSTGRES_USER, POSTGRES_VOLUME") {
+		!strings.HasSuffix(msg, "variables with no value here (docker/.env.example leaves them unset or empty): POSTGRES_USER, POSTGRES_VOLUME") {
 		t.Errorf("message: %s", msg)
+	}
+}
+
+// TestComposeUnsetVolumeVariable: a variable that nothing here sets, in a
+// short volume spec ("${DATA_DIR}:/data"), does not cost the file its
+// workloads: it is set where compose runs. Without a .env, the example env
+// file committed beside the compose file gives the values.
+func TestComposeUnsetVolumeVariable(t *testing.T) {
+	repo := loadTxtar(t, `
+-- deploy/compose.yaml --
+services:
+  orders:
+    image: shop/orders
+    volumes:
+      - ${DATA_DIR}:/data
+      - ${LOG_DIR}:/logs:ro
+    environment:
+      DB_URL: postgres://app@db:5432/${DB_NAME}
+      CACHE: ${CACHE_HOST}
+-- deploy/.env.sample --
+DB_NAME=orders
+-- .env.example --
+CACHE_HOST=ignored-not-beside-the-file
+`)
+	if len(repo.Problems) > 0 {
+		t.Fatalf("problems: %+v", repo.Problems)
+	}
+	w := workload(t, repo, "orders")
+	if e := env(w, "DB_URL"); e.Value != "postgres://app@db:5432/orders" || e.From != "literal" {
+		t.Errorf("DB_URL = %+v", e)
+	}
+	if e := env(w, "CACHE"); e.Value != "" || e.From != "unresolved" {
+		t.Errorf("CACHE = %+v", e)
+	}
+	if len(w.Mounts) != 2 || w.Mounts[0].Target != "/data" || w.Mounts[1].Target != "/logs" {
+		t.Errorf("mounts = %+v", w.Mounts)
 	}
 }
 
@@ -676,5 +712,47 @@ GOBIN=${GOBIN:=$(go env GOBIN)}
 	}
 	if len(files) != 1 || !strings.HasPrefix(files[0], "services/api/.env: malformed env file") {
 		t.Errorf("problems: %q; want one, for services/api/.env", files)
+	}
+}
+
+// TestComposeSchemaViolationsInFileOrder: of a compose file's several
+// schema violations, the first in the file is reported, at its key, on
+// every run (compose-go's pick follows map order). A file of services
+// under another name with keys of another tool (erda's dice.yml) is no
+// compose file and no error.
+func TestComposeSchemaViolationsInFileOrder(t *testing.T) {
+	const archive = `
+-- compose.yaml --
+services:
+  web:
+    image: web
+    ports: ["8080"]
+    resources: {cpu: 1}
+    deployments: {replicas: 1}
+    health_check: {http: {port: 80}}
+  api:
+    image: api
+    envs: {A: b}
+-- dice.yml --
+version: "2.0"
+envs:
+  A: b
+services:
+  web:
+    image: web
+    resources: {cpu: 1}
+addons:
+  mysql: {plan: "mysql:small"}
+`
+	for range 12 {
+		repo := loadTxtar(t, archive)
+		if len(repo.Problems) != 1 {
+			t.Fatalf("problems: %+v", repo.Problems)
+		}
+		p := repo.Problems[0]
+		want := "invalid compose file: validating compose.yaml: services.web.resources is not a key of the compose schema"
+		if p.Pos.File != "compose.yaml" || p.Pos.Line != 5 || p.Message != want {
+			t.Fatalf("problem = %+v, want %q at line 5", p, want)
+		}
 	}
 }

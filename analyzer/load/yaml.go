@@ -256,13 +256,19 @@ func classifyDoc(p string, top *yaml.Node) string {
 	return docUnknown
 }
 
+// composeTopKeys are the top-level keys of the compose specification.
+var composeTopKeys = map[string]bool{"version": true, "name": true, "include": true, "services": true,
+	"networks": true, "volumes": true, "secrets": true, "configs": true, "models": true}
+
 // composeShaped reports whether a document under another name is a compose
 // file (docker compose -f stack.yaml): its services are a mapping whose
-// every entry runs an image or builds one, and it has no pipeline keys (a
-// CI file's services are containers beside its steps).
+// every entry runs an image or builds one, and its other top-level keys are
+// compose's too (a CI file's services are containers beside its steps;
+// another tool's file of services has keys of its own, like erda's
+// dice.yml and its addons).
 func composeShaped(top *yaml.Node) bool {
-	for _, k := range []string{"steps", "pipeline", "jobs", "stages", "workflows", "apiVersion"} {
-		if get(top, k) != nil {
+	for _, kv := range pairs(top) {
+		if k := kv[0].Value; !composeTopKeys[k] && !strings.HasPrefix(k, "x-") {
 			return false
 		}
 	}
