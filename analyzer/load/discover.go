@@ -56,7 +56,18 @@ var infraImages = []string{
 }
 
 // IsDatastoreImage reports whether a container image runs a datastore.
-func IsDatastoreImage(image string) bool { return imageMatches(image, datastoreImages) }
+// An image named for its role as one (weaveworksdemos/user-db, orders_db)
+// is one too.
+func IsDatastoreImage(image string) bool {
+	if imageMatches(image, datastoreImages) {
+		return true
+	}
+	base := strings.ToLower(path.Base(image))
+	if i := strings.IndexAny(base, ":@"); i >= 0 {
+		base = base[:i]
+	}
+	return strings.HasSuffix(base, "-db") || strings.HasSuffix(base, "_db")
+}
 
 // isInfraImage reports whether an image or name is a platform component.
 func isInfraImage(image string) bool { return imageMatches(image, infraImages) || platformOwned(image) }
@@ -1343,9 +1354,10 @@ func (ix *mergeIndex) add(s *facts.Service, pos int) {
 	}
 }
 
-// find returns the service c joins: the one of its name; else, when c
-// joins by prefix, the first made whose name and a dash or underscore
-// start c's; else the first made whose directory holds c's.
+// find returns the service c joins: the one of its name, or of its name
+// spelled with other separators; else, when c joins by prefix, the first
+// made with a directory whose name and a dash or underscore start c's;
+// else the first made whose directory holds c's.
 func (ix *mergeIndex) find(c candidate) *facts.Service {
 	if s := ix.byName[c.name]; s != nil {
 		// Another name of a service (kubebuilder's controller-manager of
@@ -1354,7 +1366,7 @@ func (ix *mergeIndex) find(c candidate) *facts.Service {
 		if s.Name == c.name || c.root == "" || under(c.root, s.Root) {
 			return s
 		}
-	} else if s := ix.byJoined[joinedName(c.name)]; s != nil && (c.root == "" || under(c.root, s.Root)) {
+	} else if s := ix.byJoined[joinedName(c.name)]; s != nil && (c.root == "" || s.Root == "" || under(c.root, s.Root)) {
 		return s
 	}
 	var best *facts.Service
@@ -1364,9 +1376,12 @@ func (ix *mergeIndex) find(c candidate) *facts.Service {
 		}
 	}
 	if c.byPrefix {
+		// only a service with a directory takes a deploy name by prefix: a
+		// workload found by its manifest alone (Deployment shop) is no
+		// program that shop-ui and shop-worker could be replicas of
 		for i := 0; i < len(c.name); i++ {
-			if c.name[i] == '-' || c.name[i] == '_' {
-				pick(ix.byName[c.name[:i]])
+			if s := ix.byName[c.name[:i]]; (c.name[i] == '-' || c.name[i] == '_') && s != nil && s.Root != "" {
+				pick(s)
 			}
 		}
 		if best != nil {

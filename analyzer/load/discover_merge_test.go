@@ -28,6 +28,15 @@ func TestMergeJoinsTheFirstMade(t *testing.T) {
 			{name: "other", root: "svc/xy", reason: "4"},
 			{name: "top", root: "svc/x/z", reason: "5"},
 		}, map[string][]string{"inner": {"1", "3"}, "outer": {"2", "5"}, "other": {"4"}}},
+		{"prefix needs a directory, in any order", []candidate{
+			{name: "shop", reason: "1", byPrefix: true},
+			{name: "shop-ui", reason: "2", byPrefix: true},
+			{name: "shop-worker", reason: "3", byPrefix: true},
+		}, map[string][]string{"shop": {"1"}, "shop-ui": {"2"}, "shop-worker": {"3"}}},
+		{"other separators, root set later", []candidate{
+			{name: "metadata-writer", reason: "1", byPrefix: true},
+			{name: "metadata_writer", root: "backend/metadata_writer", reason: "2"},
+		}, map[string][]string{"metadata-writer": {"1", "2"}}},
 		{"root set later", []candidate{
 			{name: "a", reason: "1"},
 			{name: "a", root: "svc/a", reason: "2"},
@@ -40,6 +49,26 @@ func TestMergeJoinsTheFirstMade(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestIsDatastoreImage: database images by their product's name, and
+// images named for the role (user-db) are datastores; services whose
+// names only contain "db" are not.
+func TestIsDatastoreImage(t *testing.T) {
+	for image, want := range map[string]bool{
+		"postgres:16":                       true,
+		"bitnami/redis@sha256:abc":          true,
+		"weaveworksdemos/user-db:0.3.0":     true,
+		"registry.example.com/orders_db":    true,
+		"weaveworksdemos/catalogue:0.3.5":   false,
+		"ghcr.io/acme/dbmigrator:1":         false,
+		"ghcr.io/acme/db-proxy:1":           false,
+		"ghcr.io/acme/orders-db-sync:1.0.0": false,
+	} {
+		if got := IsDatastoreImage(image); got != want {
+			t.Errorf("IsDatastoreImage(%q) = %v, want %v", image, got, want)
 		}
 	}
 }
