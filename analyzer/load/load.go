@@ -78,7 +78,7 @@ func DefaultOptions() Options {
 		// servers, demo protos and demo compose files describe no service
 		// that ships (golangci-lint skips examples by default too). docs/
 		// is read: it often holds a service's generated OpenAPI spec.
-		SkipDirs: []string{"vendor", "node_modules", "third_party", "testdata", "examples", "example", "test", "tests", "e2e",
+		SkipDirs: []string{"vendor", "node_modules", "third_party", "third-party", "testdata", "examples", "example", "test", "tests", "e2e",
 			"e2e-test", "e2e-tests", "e2e_test", "e2e_tests", "integration-test", "integration-tests", "integration_test", "integration_tests", "_testdata"},
 	}
 }

@@ -225,18 +225,18 @@ type protoSyntaxError struct {
 func (e *protoSyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.line, e.col, e.msg) }
 
 // isVendoredProto reports whether a proto is a well-known or third-party
-// definition kept in the repo, or one kept with the repository's tooling
+// definition kept in the repo, one kept with the repository's tooling
 // (hack/, tools/, scripts/: another project's API a client is generated
-// from, a fixture), no API the repository publishes.
+// from, a fixture), a test's fixture (grpctesting/testpb/) or a design
+// proposal's draft (proposals/): no API the repository publishes.
 func isVendoredProto(p string) bool {
 	return strings.HasPrefix(p, "google/") || strings.Contains(p, "/google/api/") ||
 		strings.Contains(p, "/google/protobuf/") || strings.Contains(p, "/google/rpc/") ||
-		strings.HasPrefix(p, "vendor/") || strings.Contains(p, "/vendor/") ||
-		strings.HasPrefix(p, "third_party/") || strings.Contains(p, "/third_party/") ||
-		inFolder(p, protoToolFolders)
+		inFolder(p, protoAsideFolders)
 }
 
-var protoToolFolders = folderSet(nil, "hack", "tools", "scripts")
+var protoAsideFolders = folderSet(nil, "vendor", "third_party", "third-party", "hack", "tools", "scripts",
+	"testpb", "testprotos", "testproto", "grpctesting", "proposals")
 
 // blankProtoComments replaces the text of every comment with one space per
 // rune, keeping newlines, so that every token keeps its line and its column

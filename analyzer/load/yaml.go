@@ -108,7 +108,11 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 			break
 		}
 		if err == nil {
-			err = duplicateKey(&n)
+			if err = duplicateKey(&n); err != nil && in.kind == kindYAML && !namedYAMLInput(in.path) && classifyDoc(in.path, docRoot(&n)) == docUnknown {
+				// a repeated key in a document that is none of decouple's
+				// inputs (an i18n table): read as written, no error
+				err = nil
+			}
 		}
 		if err != nil {
 			if isTemplate(in.data) {
@@ -125,10 +129,7 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 			l.yamlProblem(in, err)
 			break
 		}
-		top := &n
-		if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
-			top = top.Content[0]
-		}
+		top := docRoot(&n)
 		if top.Kind != yaml.MappingNode {
 			continue
 		}
@@ -234,6 +235,26 @@ func mayBeSpecOrManifest(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// docRoot returns the top node of a decoded document.
+func docRoot(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		return n.Content[0]
+	}
+	return n
+}
+
+// namedYAMLInput reports whether a YAML file's name makes it one of
+// decouple's inputs whatever it holds: a compose file, a CI workflow, Helm
+// values or chart, a kustomization.
+func namedYAMLInput(p string) bool {
+	base := path.Base(p)
+	switch strings.ToLower(base) {
+	case "chart.yaml", "kustomization.yaml", "kustomization.yml":
+		return true
+	}
+	return ciKind(p) != "" || isComposeName(base) || isValuesName(base)
 }
 
 // isHelmTemplate reports whether the input is a Helm chart template, which is

@@ -2,8 +2,11 @@ package load
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/decouplehq/decouple/analyzer/facts"
 )
 
 // TestTemplatesSkipped: a YAML or JSON file that does not parse because it
@@ -61,11 +64,14 @@ func TestTemplatesSkipped(t *testing.T) {
 }
 
 // TestYAMLProblemMessage: the line of a YAML error goes to its position,
-// and a line the message itself names stays in the message.
+// and a line the message itself names stays in the message. A repeated
+// key in a document that is none of decouple's inputs, by its name or its
+// keys (an i18n table), is no error: the file is read as written.
 func TestYAMLProblemMessage(t *testing.T) {
 	dir := writeRepo(t, t.TempDir(), map[string]string{
-		"chart/values.yaml": "a: 1\nb: 2\na: 3\n",
-		"x.yaml":            "a: [\n",
+		"chart/values.yaml":      "a: 1\nb: 2\na: 3\n",
+		"x.yaml":                 "apiVersion: v1\nkind: [\n",
+		"conf/i18n/priority.yml": "NORMAL: a\nHIGH: b\nNORMAL: c\n",
 	})
 	repo := loadDir(t, dir)
 	got := map[string]string{}
@@ -73,12 +79,16 @@ func TestYAMLProblemMessage(t *testing.T) {
 		got[p.Pos.File] = fmt.Sprintf("%d %s", p.Pos.Line, p.Message)
 	}
 	for f, want := range map[string]string{
-		"chart/values.yaml": `3 malformed YAML: mapping key "a" already defined at line 1`,
-		"x.yaml":            "1 malformed YAML: did not find expected node content",
+		"chart/values.yaml":      `3 malformed YAML: mapping key "a" already defined at line 1`,
+		"x.yaml":                 "2 malformed YAML: did not find expected node content",
+		"conf/i18n/priority.yml": "",
 	} {
 		if got[f] != want {
 			t.Errorf("%s: %q, want %q", f, got[f], want)
 		}
+	}
+	if !slices.ContainsFunc(repo.Files, func(f *facts.File) bool { return f.Path == "conf/i18n/priority.yml" }) {
+		t.Errorf("conf/i18n/priority.yml not read: %+v", repo.Skipped)
 	}
 }
 

@@ -23,7 +23,7 @@ import (
 // included.
 
 // skipDirs are the directories decouple never reads.
-var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true, "third_party": true}
+var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true, "third_party": true, "third-party": true}
 
 // inputFile reports whether decouple reads a file of this name (the kinds
 // of analyzer/load's walker).

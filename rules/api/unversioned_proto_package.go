@@ -162,8 +162,9 @@ The rule follows buf's PACKAGE_VERSION_SUFFIX: the package has at least two comp
 the last is v1, v2, ... optionally followed by alpha/beta (v1beta1), a point release
 (v1p1alpha) or test (v1test). v0 is not a version. Messages-only protos that no service uses,
 well-known google.* packages and vendored protos are not flagged: those under vendor/ or
-third_party/, those kept with the repository's tooling (hack/, tools/, scripts/: another
-project's API a client is generated from), and copies of third-party option and error protos
+third_party/ (third-party/), those kept with the repository's tooling (hack/, tools/, scripts/:
+another project's API a client is generated from), test fixtures (testpb/, testprotos/,
+grpctesting/), design proposals' drafts (proposals/), and copies of third-party option and error protos
 wherever they are kept (validate.proto, buf.validate, gogoproto, grpc-gateway's openapiv2
 options, kratos' errors), known by their package or their go_package.
 
