@@ -266,12 +266,18 @@ func (l *loader) generateTargets() map[string]bool {
 	return out
 }
 
-// commandLineTool reports a program named like a command-line client
-// (nuctl, kumactl, shop-cli): a tool people run against the system, not a
-// part of it, unless a deploy file runs it.
+// commandLineTool reports a program named like a command-line client or
+// utility (nuctl, kumactl, shop-cli, openim-cmdutils, db-tool): a tool
+// people run against the system, not a part of it, unless a deploy file
+// runs it.
 func commandLineTool(name string) bool {
 	n := strings.ToLower(name)
-	return strings.HasSuffix(n, "ctl") || strings.HasSuffix(n, "cli")
+	for _, suffix := range []string{"ctl", "cli", "utils", "util", "tool", "tools"} {
+		if strings.HasSuffix(n, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // codeGenerator reports a protoc plugin's name (protoc-gen-go-errors): a
@@ -614,6 +620,14 @@ func (l *loader) cmdServices(dirs map[string]bool, below map[string]*dirBelow) [
 		}
 	}
 	slices.Sort(cmdDirs)
+	// internal/<group>/<name> folders by name: a program's code grouped
+	// under internal/ (internal/tools/gittar) when only one has its name
+	grouped := map[string][]string{}
+	for d := range dirs {
+		if rest, ok := strings.CutPrefix(d, "internal/"); ok && strings.Count(rest, "/") == 1 {
+			grouped[path.Base(rest)] = append(grouped[path.Base(rest)], d)
+		}
+	}
 	var out []candidate
 	for _, d := range cmdDirs {
 		if !l.hasMain(d) || inNonServiceFolder(strings.TrimPrefix(d, "cmd/")) {
@@ -622,7 +636,14 @@ func (l *loader) cmdServices(dirs map[string]bool, below map[string]*dirBelow) [
 		name := path.Base(d)
 		c := candidate{name: name, root: d, reason: "main package " + d + "/", decl: l.declIn(d, below)}
 		for _, n := range nameForms(name) {
-			for _, extra := range []string{"internal/" + n, "pkg/" + n} {
+			extras := []string{"internal/" + n, "pkg/" + n}
+			if !layoutFolders[n] && !nonServiceFolders[n] && !l.hasInput(n+"/go.mod") {
+				extras = append(extras, n) // dragonfly's cmd/manager and manager/
+			}
+			if g := grouped[n]; len(g) == 1 {
+				extras = append(extras, g[0]) // erda's cmd/gittar and internal/tools/gittar
+			}
+			for _, extra := range extras {
 				if dirs[extra] && !contains(c.extra, extra) {
 					c.extra = append(c.extra, extra)
 				}
@@ -632,6 +653,12 @@ func (l *loader) cmdServices(dirs map[string]bool, below map[string]*dirBelow) [
 	}
 	return out
 }
+
+// layoutFolders are the top-level folders of the usual Go project layout:
+// a folder of one of these names holds every service's files of its kind
+// (api/ their specs), never one program's code.
+var layoutFolders = folderSet(nil, "api", "apis", "proto", "protos", "web", "configs", "config", "cmd", "internal", "pkg",
+	"assets", "migrations", "charts", "helm", "vendor", "third_party", "third-party", "bin", "lib", "src", "common", "shared")
 
 // topServices: in a repository whose root is a Go module, when several
 // top-level folders each hold a main package of their own, each is a
