@@ -56,6 +56,7 @@ type rval struct {
 	builder bool
 	methods []string
 	route   *routeRec // the route a builder registered
+	subtree bool      // a builder's path matches as a prefix (PathPrefix)
 }
 
 // typeRef is a value of a named type of a repository package, for method

@@ -100,7 +100,27 @@ func (r *routeResolver) netHTTP(v *rval, name string, x *ast.CallExpr, fr *frame
 			return
 		}
 	}
+	if name == "Handle" && strings.HasSuffix(p, "/") && len(x.Args) > 1 && opaqueHandler(x.Args[1]) {
+		return // a subtree handed to a handler of its own (a gateway): its paths are that handler's
+	}
 	r.record(v, p, ok, methodList(method), x)
+}
+
+// opaqueHandler reports whether a handler argument is a handler value whose
+// routes decouple cannot see (grpc-gateway's ServeMux, a reverse proxy, a
+// file server) rather than a function (http.HandlerFunc(f), a literal).
+// Mounted on a path prefix, it serves whatever paths it has below it, the
+// version among them: the prefix alone is no route.
+func opaqueHandler(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.FuncLit:
+		return false
+	case *ast.CallExpr:
+		if sel, ok := x.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "HandlerFunc" {
+			return false
+		}
+	}
+	return true
 }
 
 // gorilla handles a gorilla/mux Router method.
@@ -120,7 +140,9 @@ func (r *routeResolver) gorilla(v *rval, name string, x *ast.CallExpr, fr *frame
 		return b
 	case "Path", "PathPrefix":
 		p, ok := r.strArg(x, 0, fr)
-		return builder(joinRoute(v.prefix, p), v.ok && ok, nil)
+		b := builder(joinRoute(v.prefix, p), v.ok && ok, nil)
+		b.subtree = name == "PathPrefix"
+		return b
 	case "Methods":
 		return builder(v.prefix, v.ok, r.methodArgs(x.Args, fr))
 	case "NewRoute", "Host", "Schemes", "Headers", "HeadersRegexp", "Queries", "MatcherFunc", "Name", "BuildVarsFunc":
@@ -141,6 +163,7 @@ func (r *routeResolver) gorillaRoute(v *rval, name string, x *ast.CallExpr, fr *
 	case "Path", "PathPrefix":
 		p, ok := r.strArg(x, 0, fr)
 		next.prefix, next.ok, next.route = joinRoute(v.prefix, p), v.ok && ok, nil
+		next.subtree = name == "PathPrefix"
 		return &next
 	case "Methods":
 		ms := r.methodArgs(x.Args, fr)
@@ -155,6 +178,9 @@ func (r *routeResolver) gorillaRoute(v *rval, name string, x *ast.CallExpr, fr *
 		args := r.args(x.Args, fr)
 		if name == "Handler" && len(args) > 0 && r.mount(&rval{root: v.root, prefix: "", ok: true, kind: v.kind}, "", false, args[0]) {
 			return nil
+		}
+		if name == "Handler" && v.subtree && len(x.Args) > 0 && opaqueHandler(x.Args[0]) {
+			return nil // PathPrefix("/apis/").Handler(gateway): see opaqueHandler
 		}
 		next.route = r.record(&rval{root: v.root, ok: true, kind: v.kind}, v.prefix, v.ok, v.methods, x)
 		return &next
