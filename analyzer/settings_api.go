@@ -54,8 +54,10 @@ func (v Versioning) Allowed() []string {
 // API's own documentation (Swagger UI, the spec it serves), static files
 // and web assets by their file type (/service-worker.js, /main.css; not
 // /assets/, a resource of many an API),
-// and the root "/", which holds an index page or mounts a whole handler
-// (a grpc-gateway mux, a file server) and cannot carry a version itself.
+// the paths of git's smart HTTP protocol (a repository's info/refs,
+// git-upload-pack, git-receive-pack: git versions it), and the root "/",
+// which holds an index page or mounts a whole handler (a grpc-gateway mux,
+// a file server) and cannot carry a version itself.
 func DefaultAllowUnversioned() []string {
 	return []string{
 		"**/health", "**/health/**", "**/healthz", "**/healthz/**", "**/healthcheck", "**/_health", "**/_health/**",
@@ -66,5 +68,6 @@ func DefaultAllowUnversioned() []string {
 		"**/openapi.json", "**/openapi.yaml", "**/api-docs", "**/api-docs/**", "**/static/**", "**/favicon.ico",
 		"**/*.js", "**/*.css", "**/*.map", "**/*.html", "**/*.png", "**/*.svg",
 		"**/*.ico", "**/*.webmanifest", "**/manifest.json",
+		"**/info/refs", "**/git-upload-pack", "**/git-receive-pack",
 	}
 }

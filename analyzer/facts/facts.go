@@ -74,6 +74,10 @@ type Repo struct {
 	OpenAPI            []*OpenAPISpec
 	GoRoutes           []*GoRoute
 	UnresolvedGoRoutes int
+	// WebhookPaths are the paths the repository's admission webhook
+	// configurations send their reviews to (clientConfig.service.path),
+	// sorted: Kubernetes defines what goes over them, and versions it.
+	WebhookPaths []string
 	// KubeServices are the Kubernetes Services, for host name resolution.
 	KubeServices []*KubeService
 

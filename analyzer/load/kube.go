@@ -79,8 +79,16 @@ func (l *loader) parseKube() {
 			}
 		case "Service":
 			l.repo.KubeServices = append(l.repo.KubeServices, kubeService(o))
+		case "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration":
+			for _, wh := range items(get(o.node, "webhooks")) {
+				if p := scalar(getPath(wh, "clientConfig", "service", "path")); p != "" {
+					l.repo.WebhookPaths = append(l.repo.WebhookPaths, p)
+				}
+			}
 		}
 	}
+	slices.Sort(l.repo.WebhookPaths)
+	l.repo.WebhookPaths = slices.Compact(l.repo.WebhookPaths)
 	for _, o := range objs {
 		kind := scalar(get(o.node, "kind"))
 		if podSpecPaths[kind] == nil {

@@ -3,9 +3,11 @@ package api
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/decouplehq/decouple/analyzer"
+	"github.com/decouplehq/decouple/analyzer/facts"
 )
 
 // UnversionedGoRoute reports HTTP routes registered in Go code whose full
@@ -29,7 +31,7 @@ func runUnversionedGoRoute(pass *analyzer.Pass) error {
 	for _, r := range pass.Repo.GoRoutes {
 		// a catch-all's star is no part of the path: /* is the root, /static/*
 		// the static files
-		if !r.Resolved || PathVersion(r.Path) != "" || allow.Allows(catchAllBase(r.Path)) {
+		if !r.Resolved || PathVersion(r.Path) != "" || allow.Allows(catchAllBase(r.Path)) || webhookPath(pass.Repo, r.Path) {
 			continue
 		}
 		if p := pass.Repo.GoPackageByDir(path.Dir(r.Pos.File)); p != nil && p.TestOnly {
@@ -62,9 +64,12 @@ Handle and HandleFunc (including Go 1.22 patterns such as "GET /orders/{id}"), g
 sub-routers, mounts, http.StripPrefix and string constants, within a function, across its
 package and into repository functions it calls. A route whose prefix cannot be worked out
 statically (a router handed in from code decouple cannot see, a computed path) is not
-reported; the loader counts such routes. Health, readiness and metrics endpoints, API
-documentation (Swagger UI, a served spec), static files and web assets (/static/, *.js, *.css...), the root "/" (and a
-root catch-all such as gin's /*path) and the paths in versioning.allow_unversioned are exempt,
+reported; the loader counts such routes. Nor is a path prefix handed to a handler value whose
+routes decouple cannot see (PathPrefix("/apis/").Handler(gateway), Handle("/proxy/", proxy)):
+the handler serves the paths below it, and the version may be among them. Health, readiness and metrics endpoints, API
+documentation (Swagger UI, a served spec), static files and web assets (/static/, *.js, *.css...), git's smart HTTP paths (info/refs, git-upload-pack, git-receive-pack), the root "/" (and a
+root catch-all such as gin's /*path), the paths the repository's admission webhook
+configurations call (clientConfig.service.path) and the paths in versioning.allow_unversioned are exempt,
 and so are mock servers in packages only tests use. A gRPC or Connect path carries the version
 of its proto package (/acme.orders.v1.OrderService/GetOrder). Under the header, media-type and
 query strategies the rule is silent.
@@ -78,6 +83,14 @@ Example:
 
 Fix: register the routes under a versioned group or prefix, or suppress one with
 "// decouple:ignore API105 reason" on the line before it.`
+
+// webhookPath reports whether a route serves a path the repository's
+// admission webhook configurations call: the API server sends its
+// AdmissionReview there, a contract Kubernetes versions in the body.
+func webhookPath(repo *facts.Repo, p string) bool {
+	_, found := slices.BinarySearch(repo.WebhookPaths, p)
+	return found
+}
 
 // catchAllBase is a route's path without its catch-all: chi's trailing
 // star (/static/*) or a named one (gin's /*path, httprouter's /files/*rest)

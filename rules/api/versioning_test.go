@@ -59,6 +59,7 @@ func TestAllowlist(t *testing.T) {
 		"/_healthcheck": true, "/_health": true, "/health-check": true, "/_ready": true, "/_metrics": true,
 		"/healthy": true, "/alive": true, "/debug": true, "/version": true, "/robots.txt": true, "/api/version": true, "/versions": false,
 		"/live": true, "/debug/vars": true, "/debug/serviceweaver/prometheus": true, "/lively": false, "/api/debugger": false,
+		"/{repo}/info/refs": true, "/git/:repo/git-upload-pack": true, "/x/git-receive-pack": true, "/info": false,
 		"/api/": false, "/docs": false, "/swaggerx": false, "/staticfiles": false, "/orders/static": false,
 	} {
 		if got := a.Allows(p); got != want {
