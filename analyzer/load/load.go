@@ -444,6 +444,7 @@ func (l *loader) finish() {
 	sortWorkloadFacts(repo)
 	sortDataFacts(repo)
 	l.codeEdges()
+	serveSharedRoutes(repo)
 	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)
 	l.finishDeploy()
 }

@@ -70,7 +70,9 @@ the handler serves the paths below it, and the version may be among them. Health
 documentation (Swagger UI, a served spec), static files and web assets (/static/, *.js, *.css...), git's smart HTTP paths (info/refs, git-upload-pack, git-receive-pack), the root "/" (and a
 root catch-all such as gin's /*path), the paths the repository's admission webhook
 configurations call (clientConfig.service.path) and the paths in versioning.allow_unversioned are exempt,
-and so are mock servers in packages only tests use. A gRPC or Connect path carries the version
+and so are mock servers in packages only tests use. A route registered in a shared package
+is reported for the one service whose code imports that package (the service serving it), and
+for none when several do. A gRPC or Connect path carries the version
 of its proto package (/acme.orders.v1.OrderService/GetOrder). Under the header, media-type and
 query strategies the rule is silent.
 
