@@ -628,6 +628,7 @@ func (l *loader) cmdServices(dirs map[string]bool, below map[string]*dirBelow) [
 			grouped[path.Base(rest)] = append(grouped[path.Base(rest)], d)
 		}
 	}
+	stems := programStems(slices.DeleteFunc(slices.Clone(cmdDirs), func(d string) bool { return !l.hasMain(d) }))
 	var out []candidate
 	for _, d := range cmdDirs {
 		if !l.hasMain(d) || inNonServiceFolder(strings.TrimPrefix(d, "cmd/")) {
@@ -635,24 +636,81 @@ func (l *loader) cmdServices(dirs map[string]bool, below map[string]*dirBelow) [
 		}
 		name := path.Base(d)
 		c := candidate{name: name, root: d, reason: "main package " + d + "/", decl: l.declIn(d, below)}
+		var extras []string
 		for _, n := range nameForms(name) {
-			extras := []string{"internal/" + n, "pkg/" + n}
+			extras = append(extras, "internal/"+n, "pkg/"+n)
 			if !layoutFolders[n] && !nonServiceFolders[n] && !l.hasInput(n+"/go.mod") {
 				extras = append(extras, n) // dragonfly's cmd/manager and manager/
 			}
 			if g := grouped[n]; len(g) == 1 {
 				extras = append(extras, g[0]) // erda's cmd/gittar and internal/tools/gittar
 			}
-			for _, extra := range extras {
-				if dirs[extra] && !contains(c.extra, extra) {
-					c.extra = append(c.extra, extra)
+		}
+		if st := stems[d]; st.stem != "" {
+			// the stem is a shorter, more common name: only folders where
+			// the program's name puts it (internal/rpc/user for
+			// openim-rpc-user, not internal/services/admin for
+			// hatchet-admin)
+			for _, n := range nameForms(st.stem) {
+				extras = append(extras, "internal/"+n, "pkg/"+n)
+				for _, g := range st.words {
+					extras = append(extras, "internal/"+g+"/"+n)
 				}
+			}
+		}
+		for _, extra := range extras {
+			if dirs[extra] && !contains(c.extra, extra) {
+				c.extra = append(c.extra, extra)
 			}
 		}
 		out = append(out, c)
 	}
 	return out
 }
+
+// programStems returns the names of programs without the prefix they
+// share with all their siblings, when the programs of one folder share one
+// (open-im's cmd/openim-rpc/openim-rpc-user is user, its code in
+// internal/rpc/user): the project's name, not the program's. A stem that
+// only says what any program is (server, service) is none.
+func programStems(dirs []string) map[string]programStem {
+	byParent := map[string][]string{}
+	for _, d := range dirs {
+		byParent[path.Dir(d)] = append(byParent[path.Dir(d)], path.Base(d))
+	}
+	out := map[string]programStem{}
+	for parent, names := range byParent {
+		if len(names) < 2 {
+			continue
+		}
+		prefix := names[0]
+		for _, n := range names[1:] {
+			for !strings.HasPrefix(n, prefix) {
+				prefix = prefix[:len(prefix)-1]
+			}
+		}
+		prefix = prefix[:strings.LastIndexAny(prefix, "-_")+1] // whole words only
+		if prefix == "" {
+			continue
+		}
+		words := strings.FieldsFunc(prefix, func(r rune) bool { return r == '-' || r == '_' })
+		for _, n := range names {
+			if stem := n[len(prefix):]; stem != "" && !genericStems[stem] {
+				out[path.Join(parent, n)] = programStem{stem: stem, words: words}
+			}
+		}
+	}
+	return out
+}
+
+// programStem is a program's name without its siblings' prefix, and the
+// words of that prefix.
+type programStem struct {
+	stem  string
+	words []string
+}
+
+var genericStems = map[string]bool{"server": true, "service": true, "svc": true, "app": true, "main": true, "daemon": true}
 
 // layoutFolders are the top-level folders of the usual Go project layout:
 // a folder of one of these names holds every service's files of its kind
@@ -1026,6 +1084,50 @@ func datastoreBase(data []byte) bool {
 	return last != "" && (IsDatastoreImage(last) || migrationImage(last))
 }
 
+// toolchainImages are the images of toolchains and bare systems: run as
+// they are, they start a shell or an interpreter, nothing of the
+// repository's.
+var toolchainImages = map[string]bool{"golang": true, "python": true, "node": true, "ubuntu": true, "debian": true,
+	"alpine": true, "buildpack-deps": true, "rust": true, "openjdk": true, "maven": true, "gradle": true, "centos": true,
+	"fedora": true, "amazonlinux": true, "bash": true}
+
+// runsNothing reports a Dockerfile whose last stage builds on a toolchain
+// or a bare system (FROM golang, FROM ubuntu), sets no CMD or ENTRYPOINT
+// and builds nothing of the repository's (no go build, go run or make; a
+// go install of a published tool@version is no build of its own): an image
+// of tools (kubeflow's protoc code generator). An image that builds a
+// program and leaves the command to its deploy file is not one.
+func runsNothing(data []byte) bool {
+	from, starts := "", false
+	for _, ins := range dockerInstructions(data) {
+		switch ins.cmd {
+		case "FROM":
+			from, starts = "", false
+			for _, f := range strings.Fields(ins.args) {
+				if !strings.HasPrefix(f, "--") {
+					from = strings.ToLower(f)
+					break
+				}
+			}
+		case "CMD", "ENTRYPOINT":
+			starts = true
+		case "RUN":
+			if localBuild.MatchString(ins.args) {
+				return false
+			}
+		}
+	}
+	if i := strings.IndexAny(from, ":@"); i >= 0 {
+		from = from[:i]
+	}
+	from = strings.TrimPrefix(strings.TrimPrefix(from, "docker.io/"), "library/")
+	return !starts && toolchainImages[from]
+}
+
+// localBuild matches a command building the repository's code: go build,
+// go run, make, or go install of a local package.
+var localBuild = regexp.MustCompile(`\bgo\s+(build|run)\b|\bmake\b|\bgo\s+install\s+(-\S+\s+)*\.`)
+
 // migrationTools are the images of schema migration tools: an image built
 // on one (FROM migrate/migrate, COPY the migrations) is a job that
 // migrates a database, no service.
@@ -1245,9 +1347,10 @@ func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
 		c := candidate{name: path.Base(dir), root: dir, reason: "Dockerfile " + in.path,
 			decl: facts.Position{File: in.path, Line: 1}}
 		if platformName(c.name) && !l.hasMain(dir) || datastoreBase(in.data) || baseImageFile(in.path) || testImage(in) || testFolder(dir) ||
-			packagingImage(dir, l.hasMain(dir)) {
+			packagingImage(dir, l.hasMain(dir)) || runsNothing(in.data) {
 			// cassandra/Dockerfile: a database image with a schema;
 			// make/photon/db/Dockerfile FROM postgres: one too;
+			// backend/api/Dockerfile FROM golang with no CMD: tools;
 			// fluentd/Dockerfile: a platform component with its config
 			// (unless the folder holds a program: fluent-bit/main.go is
 			// the repository's plugin).
