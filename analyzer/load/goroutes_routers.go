@@ -365,7 +365,13 @@ func unwrapRouter(h any) (*rval, string, bool) {
 			return v, "", true
 		case *stripVal:
 			child, strip, ok := unwrapRouter(v.inner)
-			return child, joinRoute(v.prefix, strip), ok && v.ok
+			if !v.ok {
+				// a prefix known only at run time (a configured base
+				// path): the router's own paths are the API's, wherever a
+				// deployment mounts them
+				return child, strip, ok
+			}
+			return child, joinRoute(v.prefix, strip), ok
 		case *wrapVal:
 			h = v.inner
 			continue
