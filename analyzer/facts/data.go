@@ -26,7 +26,8 @@ type DatastoreRef struct {
 	// Display is the reference as written, credentials masked.
 	Display string
 	// Source is where the reference was found: compose-env, kube-env,
-	// env-file, config, helm-values, go, or depends-on.
+	// kube-config-file (a config file a pod mounts from a ConfigMap or
+	// Secret), env-file, config, helm-values, go, or depends-on.
 	Source string
 	// Key is the variable, config key or Go call that holds it.
 	Key string

@@ -30,6 +30,9 @@ import (
 type workload struct {
 	fact *facts.Workload
 	env  []envValue
+	// files are the config files it mounts from manifests (a ConfigMap's
+	// mongodb.yml), with their values in clear
+	files []configFile
 	// project is the compose file or the Kubernetes namespace the workload
 	// lives in: host names resolve within it first.
 	project string

@@ -32,6 +32,9 @@ func (l *loader) parseDatastores(ctx context.Context) {
 			src = "compose-env"
 		}
 		raws = append(raws, refsFromSettings(envSettings(w.env), w.fact.Service, src, w.project)...)
+		for _, f := range w.files {
+			raws = append(raws, refsFromSettings(mountedFileSettings(f), w.fact.Service, "kube-config-file", w.project)...)
+		}
 		for _, dep := range w.fact.DependsOn {
 			if h := hosts.lookup(dep.Name, w.project, nil, true); h != nil {
 				raws = append(raws, rawRef{service: w.fact.Service, d: dsn{engine: h.engine, host: dep.Name,

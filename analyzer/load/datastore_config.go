@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -58,6 +59,80 @@ func (l *loader) configRefs() []rawRef {
 				out = append(out, refsFromSettings(settings, svc, "config", "")...)
 			}
 		}
+	}
+	return out
+}
+
+// configFile is a config file a workload mounts from a manifest: a key of
+// a ConfigMap or Secret, its content, and where the key is.
+type configFile struct {
+	name, data string
+	pos        facts.Position
+	// text is true when the value is written as text, its first line
+	// after line base of the manifest; a base64 value has no lines there
+	text bool
+	base int
+}
+
+// configFileKind returns how a mounted file's name says to read it: as
+// YAML (JSON too) or as an env file; "" for other files.
+func configFileKind(name string) string {
+	switch ext := strings.ToLower(path.Ext(name)); {
+	case ext == ".yml" || ext == ".yaml" || ext == ".json":
+		return kindYAML
+	case ext == ".env" || strings.HasPrefix(strings.ToLower(name), ".env"):
+		return kindEnv
+	}
+	return ""
+}
+
+// mountedFileSettings reads the settings of a mounted config file, each
+// placed at its line in the manifest (at the key for a base64 value). A
+// file that does not parse gives none: it is a manifest's string, read as
+// written.
+func mountedFileSettings(f configFile) []setting {
+	var out []setting
+	switch configFileKind(f.name) {
+	case kindYAML:
+		var n yaml.Node
+		if yaml.Unmarshal([]byte(f.data), &n) != nil || len(n.Content) != 1 {
+			return nil
+		}
+		// named under the file's stem (mongodb.address), which often is all
+		// that says what the settings are about
+		d := &yamlDoc{in: &input{path: f.pos.File}}
+		var all []setting
+		flattenYAML(d, n.Content[0], strings.TrimSuffix(f.name, path.Ext(f.name)), 0, &all)
+		for _, st := range all {
+			// a list of addresses: its first stands for them all
+			base, idx := st.name, ""
+			if i := strings.LastIndexByte(st.name, '.'); i >= 0 {
+				base, idx = st.name[:i], st.name[i+1:]
+			}
+			if _, err := strconv.Atoi(idx); err == nil {
+				if idx != "0" {
+					continue
+				}
+				st.name = base
+			}
+			out = append(out, st)
+		}
+	case kindEnv:
+		vals, err := dotenv.UnmarshalBytesWithLookup([]byte(f.data), nil)
+		if err != nil {
+			return nil
+		}
+		lines := envLines([]byte(f.data))
+		for _, k := range slices.Sorted(maps.Keys(vals)) {
+			out = append(out, setting{name: k, value: vals[k], pos: facts.Position{File: f.pos.File, Line: lines[k]}})
+		}
+	}
+	for i := range out {
+		line := f.pos.Line
+		if f.text {
+			line = f.base + out[i].pos.Line
+		}
+		out[i].pos = facts.Position{File: f.pos.File, Line: line}
 	}
 	return out
 }

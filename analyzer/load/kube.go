@@ -32,6 +32,11 @@ type kubeConfig struct {
 	name      string
 	namespace string
 	values    map[string]string
+	// file and lines place each key: the manifest, the key's line in it;
+	// base is, for a value written as text (not base64), the line before
+	// its first line
+	file        string
+	lines, base map[string]int
 	// keys are the keys of values, sorted, and from "<kind>:<name>": made
 	// once, for every workload that reads the whole config (envFrom).
 	keys []string
@@ -105,7 +110,8 @@ func (l *loader) parseKube() {
 func (l *loader) kubeConfigOf(o kubeObject) *kubeConfig {
 	kind := strings.ToLower(scalar(get(o.node, "kind")))
 	c := &kubeConfig{kind: kind, name: scalar(getPath(o.node, "metadata", "name")),
-		namespace: scalar(getPath(o.node, "metadata", "namespace")), values: map[string]string{}}
+		namespace: scalar(getPath(o.node, "metadata", "namespace")), values: map[string]string{},
+		file: o.doc.in.path, lines: map[string]int{}, base: map[string]int{}}
 	if c.name == "" {
 		return nil
 	}
@@ -128,6 +134,14 @@ func (l *loader) kubeConfigOf(o kubeObject) *kubeConfig {
 			v = string(dec)
 		}
 		c.values[kv[0].Value] = v
+		c.lines[kv[0].Value] = kv[0].Line
+		if kind != "secret" {
+			base := kv[1].Line - 1 // a value on its key's line
+			if kv[1].Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				base = kv[1].Line // a block below it
+			}
+			c.base[kv[0].Value] = base
+		}
 	}
 	switch {
 	case len(notBase64) == 1:
@@ -198,9 +212,48 @@ func (l *loader) kubeWorkload(o kubeObject, kind string, configs map[string][]*k
 	for _, c := range items(get(spec, "initContainers")) {
 		w.InitContainers = append(w.InitContainers, kubeContainer(o.doc, c))
 	}
+	wl.files = mountedConfigFiles(get(spec, "volumes"), ns, configs)
 	w.Service = l.kubeServiceOf(w)
 	w.Env = factEnv(wl.env)
 	return wl
+}
+
+// mountedConfigFiles returns the config files a pod mounts from ConfigMaps
+// and Secrets of the repository: the keys of a mounted one that name a
+// YAML, JSON or env file (openim's mongodb.yml in ConfigMap openim-config,
+// mounted at /config by every Deployment).
+func mountedConfigFiles(volumes *yaml.Node, ns string, configs map[string][]*kubeConfig) []configFile {
+	var out []configFile
+	add := func(kind, name string) {
+		cfg := findConfig(configs, kind, name, ns)
+		if cfg == nil {
+			return
+		}
+		for _, key := range slices.Sorted(maps.Keys(cfg.values)) {
+			if configFileKind(key) != "" {
+				base, text := cfg.base[key]
+				out = append(out, configFile{name: key, data: cfg.values[key], pos: facts.Position{File: cfg.file, Line: cfg.lines[key]},
+					base: base, text: text})
+			}
+		}
+	}
+	for _, v := range items(volumes) {
+		if ref := get(v, "configMap"); ref != nil {
+			add("configmap", scalar(get(ref, "name")))
+		}
+		if ref := get(v, "secret"); ref != nil {
+			add("secret", scalar(get(ref, "secretName")))
+		}
+		for _, src := range items(getPath(v, "projected", "sources")) {
+			if ref := get(src, "configMap"); ref != nil {
+				add("configmap", scalar(get(ref, "name")))
+			}
+			if ref := get(src, "secret"); ref != nil {
+				add("secret", scalar(get(ref, "name")))
+			}
+		}
+	}
+	return out
 }
 
 func kubeContainer(d *yamlDoc, c *yaml.Node) facts.Container {

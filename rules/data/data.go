@@ -23,8 +23,8 @@ var defaultDatabases = map[string]bool{
 
 // usable reports whether a reference counts as evidence: it belongs to a
 // service, and if its host is a loopback address it names a real database
-// and comes from code or config (in a container's environment, localhost is
-// the container itself).
+// and comes from code or config (in a container's environment or a file
+// mounted into it, localhost is the container itself).
 func usable(r *facts.DatastoreRef) bool {
 	if r.Service == "" {
 		return false
@@ -32,7 +32,7 @@ func usable(r *facts.DatastoreRef) bool {
 	if !r.Local {
 		return true
 	}
-	return !defaultDatabases[r.Database] && r.Source != "compose-env" && r.Source != "kube-env"
+	return !defaultDatabases[r.Database] && r.Source != "compose-env" && r.Source != "kube-env" && r.Source != "kube-config-file"
 }
 
 // usableNodes returns the IDs of the datastores that usable references
@@ -75,7 +75,8 @@ func nameList(names []string) string {
 // sourceNames say where a reference was found, for messages.
 var sourceNames = map[string]string{
 	"compose-env": "compose environment", "kube-env": "Kubernetes env", "env-file": "env file",
-	"config": "config", "helm-values": "Helm values", "go": "Go code", "depends-on": "compose depends_on",
+	"kube-config-file": "mounted config file",
+	"config":           "config", "helm-values": "Helm values", "go": "Go code", "depends-on": "compose depends_on",
 }
 
 // describe says how a service reaches a datastore, without credentials

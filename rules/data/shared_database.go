@@ -54,8 +54,9 @@ func runSharedDatabase(pass *analyzer.Pass) error {
 const sharedDatabaseDoc = `Two or more services connect to the same logical database: the same engine, host,
 port and database name once every connection string is normalised. Connection strings are
 read from compose ` + "`environment`" + ` and ` + "`env_file`" + `, Kubernetes env resolved through
-ConfigMaps and Secrets, .env and config files inside a service or in a shared folder compose
-bind-mounts into its container, Helm values and Go code
+ConfigMaps and Secrets, the config files (YAML, JSON, env) a pod mounts from a ConfigMap or
+Secret (mongodb.yml: its name gives the engine), .env and config files inside a service or in
+a shared folder compose bind-mounts into its container, Helm values and Go code
 (` + "`sql.Open`" + `, gorm, pgx, mongo and redis options, DSN literals). URL DSNs, libpq
 ` + "`key=value`" + ` strings, the go-sql-driver ` + "`user@tcp(host:3306)/db`" + ` form and JDBC URLs
 all normalise to one identity, and a host that names a compose service or a Kubernetes
