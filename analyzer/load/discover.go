@@ -1332,12 +1332,25 @@ func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
 			imageChildren[path.Dir(d)]++
 		}
 	}
+	programsIn := l.programsByDockerfileFolder()
 	var out []candidate
 	for _, in := range l.inputs {
 		if in.kind != kindDockerfile {
 			continue
 		}
 		dir := path.Dir(in.path)
+		if prog := l.dockerfileProgram(in.path); programsIn[dir] >= 2 && prog != "" && !inNonServiceFolder(dir) && !inNonServiceFolder(prog) &&
+			!testImage(in) && !migrationTool(path.Base(prog)) {
+			// backend/Dockerfile and backend/Dockerfile.persistenceagent
+			// each compile a program of their own: each is the service of
+			// its program, and the folder of none
+			out = append(out, candidate{name: path.Base(prog), root: prog, reason: "Dockerfile " + in.path + " builds " + prog + "/",
+				decl: facts.Position{File: in.path, Line: 1}})
+			continue
+		}
+		if programsIn[dir] >= 2 {
+			continue // another image of that folder (Dockerfile.migrate): not the folder's service either
+		}
 		if up := path.Dir(dir); genericDirs[path.Base(dir)] && up != "." && imageChildren[up] < 2 && path.Base(up) != "cmd" {
 			dir = up // services/cart/server/Dockerfile, but not components/server/ nor cmd/server/
 		}
@@ -1371,6 +1384,33 @@ func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
 			c.root, c.onlyJoin = "", true
 		}
 		out = append(out, c)
+	}
+	return out
+}
+
+// programsByDockerfileFolder counts, per folder that is no module root,
+// the distinct programs its Dockerfiles compile (Dockerfile builds
+// src/apiserver, Dockerfile.persistenceagent src/agent/persistence).
+func (l *loader) programsByDockerfileFolder() map[string]int {
+	progs := map[string]map[string]bool{}
+	for _, in := range l.inputs {
+		if in.kind != kindDockerfile {
+			continue
+		}
+		dir := path.Dir(in.path)
+		if dir == "." || l.hasInput(joinRel(dir, "go.mod")) {
+			continue
+		}
+		if prog := l.dockerfileProgram(in.path); prog != "" {
+			if progs[dir] == nil {
+				progs[dir] = map[string]bool{}
+			}
+			progs[dir][prog] = true
+		}
+	}
+	out := make(map[string]int, len(progs))
+	for dir, ps := range progs {
+		out[dir] = len(ps)
 	}
 	return out
 }
