@@ -1,7 +1,9 @@
 package load
 
 import (
+	"maps"
 	"path"
+	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -62,6 +64,7 @@ func (l *loader) builtImages() map[string]string {
 					metaImages = append(metaImages, listValues(get(get(st, "with"), "images"))...)
 				}
 			}
+			rows := matrixRows(job[1])
 			for _, st := range steps {
 				if run := scalar(get(st, "run")); run != "" {
 					script(run, ".")
@@ -70,16 +73,26 @@ func (l *loader) builtImages() map[string]string {
 					continue
 				}
 				with := get(st, "with")
-				dockerfile := joinDir(".", scalar(get(with, "file")))
-				if dockerfile == "" {
-					dockerfile = joinDir(joinDir(".", firstNonEmpty(scalar(get(with, "context")), ".")), "Dockerfile")
-				}
-				tags := listValues(get(with, "tags"))
-				if len(tags) == 0 || strings.Contains(strings.Join(tags, " "), "${{") {
-					tags = metaImages
-				}
-				for _, t := range tags {
-					add(t, dockerfile)
+				for _, row := range rows {
+					// a matrix build: the step once per row of the matrix
+					file, context := row.expand(scalar(get(with, "file"))), row.expand(scalar(get(with, "context")))
+					dockerfile := joinDir(".", file)
+					if dockerfile == "" {
+						dockerfile = joinDir(joinDir(".", firstNonEmpty(context, ".")), "Dockerfile")
+					}
+					var tags []string
+					for _, t := range listValues(get(with, "tags")) {
+						// an expression in the tag (${{ github.sha }}) is no matter
+						if t = row.expand(t); imageRepo(t) != "" && !strings.Contains(imageRepo(t), "${{") {
+							tags = append(tags, t)
+						}
+					}
+					if len(tags) == 0 {
+						tags = metaImages
+					}
+					for _, t := range tags {
+						add(t, dockerfile)
+					}
 				}
 			}
 		}
@@ -175,4 +188,106 @@ func imageRepo(ref string) string {
 		return ""
 	}
 	return strings.ToLower(ref)
+}
+
+// matrixRow is one combination of a GitHub Actions job matrix: the value of
+// each matrix key (a scalar, or a mapping of fields).
+type matrixRow map[string]*yaml.Node
+
+// matrixExpr matches a matrix expression: ${{ matrix.image.dockerfile }}.
+var matrixExpr = regexp.MustCompile(`\$\{\{\s*matrix\.([A-Za-z0-9_.-]+)\s*\}\}`)
+
+// expand writes the row's values into a string's matrix expressions; an
+// expression the row has no scalar for stays as written.
+func (r matrixRow) expand(s string) string {
+	if len(r) == 0 || !strings.Contains(s, "matrix.") {
+		return s
+	}
+	return matrixExpr.ReplaceAllStringFunc(s, func(m string) string {
+		parts := strings.Split(matrixExpr.FindStringSubmatch(m)[1], ".")
+		n := r[parts[0]]
+		for _, p := range parts[1:] {
+			n = get(n, p)
+		}
+		if n = deref(n); n == nil || n.Kind != yaml.ScalarNode {
+			return m
+		}
+		return n.Value
+	})
+}
+
+// maxMatrixRows bounds the combinations a matrix expands to.
+const maxMatrixRows = 256
+
+// matrixRows returns the combinations of a job's strategy.matrix: the
+// product of its keys' values, then each include entry (its own row when
+// it matches no combination's values). A job without a matrix has one
+// empty row.
+func matrixRows(job *yaml.Node) []matrixRow {
+	m := deref(getPath(job, "strategy", "matrix"))
+	if m == nil || m.Kind != yaml.MappingNode {
+		return []matrixRow{nil}
+	}
+	rows := []matrixRow{{}}
+	var include []*yaml.Node
+	for _, kv := range pairs(m) {
+		switch kv[0].Value {
+		case "include":
+			include = items(kv[1])
+			continue
+		case "exclude":
+			continue
+		}
+		vals := items(kv[1])
+		if len(vals) == 0 {
+			continue // an expression (fromJSON(...)): unknown here
+		}
+		var next []matrixRow
+		for _, row := range rows {
+			for _, v := range vals {
+				if len(next) == maxMatrixRows {
+					break
+				}
+				r := maps.Clone(row)
+				r[kv[0].Value] = v
+				next = append(next, r)
+			}
+		}
+		rows = next
+	}
+	for _, inc := range include {
+		extended := false
+		for _, row := range rows {
+			if len(row) > 0 && includeMatches(row, inc) {
+				for _, f := range pairs(inc) {
+					if _, ok := row[f[0].Value]; !ok {
+						row[f[0].Value] = f[1]
+					}
+				}
+				extended = true
+			}
+		}
+		if !extended && len(rows) < maxMatrixRows {
+			r := matrixRow{}
+			for _, f := range pairs(inc) {
+				r[f[0].Value] = f[1]
+			}
+			if len(rows) == 1 && len(rows[0]) == 0 {
+				rows = rows[:0]
+			}
+			rows = append(rows, r)
+		}
+	}
+	return rows
+}
+
+// includeMatches reports whether an include entry overwrites none of a
+// row's values (then it adds its other keys to that row).
+func includeMatches(row matrixRow, inc *yaml.Node) bool {
+	for _, f := range pairs(inc) {
+		if v, ok := row[f[0].Value]; ok && (deref(v) == nil || deref(v).Kind != yaml.ScalarNode || scalar(v) != scalar(f[1])) {
+			return false
+		}
+	}
+	return true
 }
