@@ -1276,6 +1276,9 @@ func (l *loader) kubernetesServices(below map[string]*dirBelow) []candidate {
 			}
 			root = l.imageProgram(scalar(get(c, "image")))
 		}
+		if dir := path.Dir(d.in.path); root == "" && !inNonServiceFolder(dir) && l.hasMain(dir) {
+			root = dir // erda's cmd/loghub/log-exporter.deployment.yaml, beside loghub's main
+		}
 		out = append(out, candidate{name: name, byPrefix: true, root: root,
 			// a manifest a program renders (kumactl install demo); a
 			// kustomize patch (no container names an image) changes a
