@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/schema"
@@ -100,30 +99,15 @@ func composeSchemaViolation(content []byte) (v schemaViolation, ok bool) {
 // of a mapping entry, so that the line is the key's, or the deepest node
 // the path reaches.
 func instanceNode(n *yaml.Node, loc []string) *yaml.Node {
-	for _, part := range loc {
-		for n.Kind == yaml.AliasNode && n.Alias != nil {
-			n = n.Alias
-		}
-		switch n.Kind {
-		case yaml.MappingNode:
-			k, val := keyValue(n, part)
-			if k == nil {
-				return n
-			}
-			if val == nil || len(loc) == 1 {
-				return k
-			}
-			n = val
-		case yaml.SequenceNode:
-			i, err := strconv.Atoi(part)
-			if err != nil || i < 0 || i >= len(n.Content) {
-				return n
-			}
-			n = n.Content[i]
-		default:
+	for i, part := range loc {
+		k, v := childNode(n, part)
+		switch {
+		case v == nil && k != nil, k != nil && i == len(loc)-1:
+			return k
+		case v == nil:
 			return n
 		}
-		loc = loc[1:]
+		n = v
 	}
 	return n
 }

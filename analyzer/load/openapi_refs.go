@@ -356,6 +356,26 @@ func countNodes(n *yaml.Node, limit int) int {
 	return c
 }
 
+// childNode returns the entry a path token names in a node: a mapping's
+// key and value, or a sequence's item (with no key); nils when there is
+// none.
+func childNode(n *yaml.Node, tok string) (key, val *yaml.Node) {
+	n = deref(n)
+	switch {
+	case n == nil:
+		return nil, nil
+	case n.Kind == yaml.MappingNode:
+		return keyValue(n, tok)
+	case n.Kind == yaml.SequenceNode:
+		i, err := strconv.Atoi(tok)
+		if err != nil || i < 0 || i >= len(n.Content) {
+			return nil, nil
+		}
+		return nil, n.Content[i]
+	}
+	return nil, nil
+}
+
 // pointer resolves a JSON pointer in a node tree; nil when it names nothing.
 func pointer(n *yaml.Node, frag string) *yaml.Node {
 	if frag == "" || frag == "/" {
@@ -366,19 +386,7 @@ func pointer(n *yaml.Node, frag string) *yaml.Node {
 	}
 	for _, tok := range strings.Split(frag[1:], "/") {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		n = deref(n)
-		switch {
-		case n == nil:
-			return nil
-		case n.Kind == yaml.MappingNode:
-			n = get(n, tok)
-		case n.Kind == yaml.SequenceNode:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(n.Content) {
-				return nil
-			}
-			n = n.Content[i]
-		default:
+		if _, n = childNode(n, tok); n == nil {
 			return nil
 		}
 	}

@@ -63,6 +63,15 @@ func env(w *facts.Workload, name string) facts.EnvVar {
 	return facts.EnvVar{}
 }
 
+// wantEnv checks a workload's variable: its value (redacted as the fact
+// keeps it) and where it came from.
+func wantEnv(t *testing.T, w *facts.Workload, name, value, from string) {
+	t.Helper()
+	if e := env(w, name); e.Value != value || e.From != from {
+		t.Errorf("%s = %+v, want %q from %s", name, e, value, from)
+	}
+}
+
 func TestComposeWorkloads(t *testing.T) {
 	repo := loadTxtar(t, `
 -- compose.yaml --
@@ -127,9 +136,7 @@ package main
 			t.Errorf("%s = %+v", name, e)
 		}
 	}
-	if e := env(o, "FROM_DOTENV"); e.Value != "hello" || e.From != "env_file:.env" {
-		t.Errorf("FROM_DOTENV = %+v", e)
-	}
+	wantEnv(t, o, "FROM_DOTENV", "hello", "env_file:.env")
 	if e := env(o, "REDIS_ADDR"); e.Value != "cache:6379" || e.From != "env_file:services/orders/orders.env" || e.Pos.Line != 2 {
 		t.Errorf("REDIS_ADDR = %+v", e)
 	}
@@ -288,18 +295,10 @@ package main
 	if len(o.InitContainers) != 1 || o.InitContainers[0].Command != "sh -c until nc -z billing 8080; do sleep 1; done" {
 		t.Errorf("init = %+v", o.InitContainers)
 	}
-	if e := env(o, "DATABASE_URL"); e.Value != "postgres://shop:***@postgres.shop.svc.cluster.local/shop" || e.From != "literal" {
-		t.Errorf("DATABASE_URL = %+v", e)
-	}
-	if e := env(o, "SECRET_URL"); e.Value != "postgres://u:***@pg:5432/shop" || e.From != "secret:db" {
-		t.Errorf("SECRET_URL = %+v", e)
-	}
-	if e := env(o, "DB_PASS"); e.Value != "<redacted>" || e.From != "secret:db" {
-		t.Errorf("DB_PASS = %+v", e)
-	}
-	if e := env(o, "REDIS_URL"); e.Value != "redis://cache:6379/1" || e.From != "configmap:common" {
-		t.Errorf("REDIS_URL = %+v", e)
-	}
+	wantEnv(t, o, "DATABASE_URL", "postgres://shop:***@postgres.shop.svc.cluster.local/shop", "literal")
+	wantEnv(t, o, "SECRET_URL", "postgres://u:***@pg:5432/shop", "secret:db")
+	wantEnv(t, o, "DB_PASS", "<redacted>", "secret:db")
+	wantEnv(t, o, "REDIS_URL", "redis://cache:6379/1", "configmap:common")
 	if e := env(o, "POD"); e.From != "unresolved" {
 		t.Errorf("POD = %+v", e)
 	}
@@ -483,12 +482,8 @@ CACHE_HOST=ignored-not-beside-the-file
 		t.Fatalf("problems: %+v", repo.Problems)
 	}
 	w := workload(t, repo, "orders")
-	if e := env(w, "DB_URL"); e.Value != "postgres://app@db:5432/orders" || e.From != "literal" {
-		t.Errorf("DB_URL = %+v", e)
-	}
-	if e := env(w, "CACHE"); e.Value != "" || e.From != "unresolved" {
-		t.Errorf("CACHE = %+v", e)
-	}
+	wantEnv(t, w, "DB_URL", "postgres://app@db:5432/orders", "literal")
+	wantEnv(t, w, "CACHE", "", "unresolved")
 	if len(w.Mounts) != 2 || w.Mounts[0].Target != "/data" || w.Mounts[1].Target != "/logs" {
 		t.Errorf("mounts = %+v", w.Mounts)
 	}
@@ -515,12 +510,8 @@ services:
 		t.Fatalf("problems: %+v", repo.Problems)
 	}
 	w := workload(t, repo, "orders")
-	if e := env(w, "DB_URL"); e.Value != "postgres://app@db:5432/orders" || e.From != "literal" {
-		t.Errorf("DB_URL = %+v", e)
-	}
-	if e := env(w, "DB_HOST"); e.Value != "" || e.From != "unresolved" {
-		t.Errorf("DB_HOST = %+v", e)
-	}
+	wantEnv(t, w, "DB_URL", "postgres://app@db:5432/orders", "literal")
+	wantEnv(t, w, "DB_HOST", "", "unresolved")
 }
 
 // TestKubeSecretNotBase64: a Secret whose data values are not base64 gets
