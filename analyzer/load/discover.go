@@ -30,6 +30,9 @@ type candidate struct {
 	// mounted is, for a compose service built from an image definition, the
 	// repository directory bind-mounted at its working_dir: the code it runs.
 	mounted string
+	// image is what a deploy workload runs: the image's repository, or the
+	// Dockerfile compose builds it from ("" when unknown).
+	image string
 }
 
 // serviceFolders are the parent folders whose children are services.
@@ -133,10 +136,11 @@ var (
 	// website/ of docs and blog posts): deploy files in them describe demos
 	// and test setups, not the repository's services.
 	exampleFolders = folderSet(nil, "examples", "example", "test", "tests", "e2e", "docs", "website")
-	// toolingFolders add tools, test data and monitoring set-ups (dashboards,
-	// their generators), as against image definitions (docker/, build/,
-	// deploy/...).
-	toolingFolders = folderSet(exampleFolders, "tools", "hack", "scripts", "ci", ".github", "testdata", "monitoring", "sdk", "sdks")
+	// toolingFolders add tools, CI set-ups (ci/, docker/github_actions/),
+	// test data and monitoring set-ups (dashboards, their generators), as
+	// against image definitions (docker/, build/, deploy/...).
+	toolingFolders = folderSet(exampleFolders, "tools", "hack", "scripts", "ci", ".github", "github_actions", "github-actions",
+		"testdata", "monitoring", "sdk", "sdks")
 	// nonServiceFolders hold tooling, tests and image definitions.
 	nonServiceFolders = folderSet(toolingFolders, "docker", "build", "deploy", "deployments", "images", "dockerfiles", "dockers")
 )
@@ -885,8 +889,8 @@ func (l *loader) composeServices(below map[string]*dirBelow) []candidate {
 				continue
 			}
 			c := candidate{name: name, root: root, byPrefix: true, onlyJoin: demoFile(d.in.path) || jobs[name],
-				reason: reason,
-				decl:   facts.Position{File: d.in.path, Line: kv[0].Line, Col: kv[0].Column}}
+				reason: reason, image: firstNonEmpty(imageRepo(scalar(get(kv[1], "image"))), df),
+				decl: facts.Position{File: d.in.path, Line: kv[0].Line, Col: kv[0].Column}}
 			if root != "" && inNonServiceFolder(root) {
 				// built from an image definition (docker/web), run from the
 				// code mounted at its working_dir (./web:/web): that code.
@@ -1279,7 +1283,11 @@ func (l *loader) kubernetesServices(below map[string]*dirBelow) []candidate {
 		if dir := path.Dir(d.in.path); root == "" && !inNonServiceFolder(dir) && l.hasMain(dir) {
 			root = dir // erda's cmd/loghub/log-exporter.deployment.yaml, beside loghub's main
 		}
-		out = append(out, candidate{name: name, byPrefix: true, root: root,
+		image := ""
+		if len(containers) > 0 {
+			image = imageRepo(scalar(get(containers[0], "image")))
+		}
+		out = append(out, candidate{name: name, byPrefix: true, root: root, image: image,
 			// a manifest a program renders (kumactl install demo); a
 			// kustomize patch (no container names an image) changes a
 			// workload defined elsewhere
@@ -1453,7 +1461,7 @@ var goTest = regexp.MustCompile(`\bgo"?\s*,?\s*"?test\b`)
 func merge(cands []candidate) []*facts.Service {
 	var out []*facts.Service
 	ix := &mergeIndex{pos: map[*facts.Service]int{}, byName: map[string]*facts.Service{}, byJoined: map[string]*facts.Service{},
-		byRoot: map[string][]*facts.Service{}}
+		byRoot: map[string][]*facts.Service{}, images: map[*facts.Service]map[string]bool{}}
 	for _, c := range cands {
 		s := ix.find(c)
 		if s == nil && c.onlyJoin {
@@ -1488,6 +1496,12 @@ func merge(cands []candidate) []*facts.Service {
 		if !contains(s.DiscoveredBy, c.reason) {
 			s.DiscoveredBy = append(s.DiscoveredBy, c.reason)
 		}
+		if c.image != "" {
+			if ix.images[s] == nil {
+				ix.images[s] = map[string]bool{}
+			}
+			ix.images[s][c.image] = true
+		}
 		if c.name != s.Name && (c.root == "" || c.root == s.Root) && !contains(s.Aliases, c.name) {
 			// the name deploy files know it by: later evidence of that
 			// name (depends_on: [da-server]) is this service's
@@ -1515,6 +1529,8 @@ type mergeIndex struct {
 	// (da-server is daserver)
 	byJoined map[string]*facts.Service
 	byRoot   map[string][]*facts.Service
+	// images are the images each service's deploy evidence runs
+	images map[*facts.Service]map[string]bool
 }
 
 func (ix *mergeIndex) add(s *facts.Service, pos int) {
@@ -1549,11 +1565,13 @@ func (ix *mergeIndex) find(c candidate) *facts.Service {
 		}
 	}
 	if c.byPrefix {
-		// only a service with a directory takes a deploy name by prefix: a
-		// workload found by its manifest alone (Deployment shop) is no
-		// program that shop-ui and shop-worker could be replicas of
+		// only a service with a directory, or one running the same image,
+		// takes a deploy name by prefix: a workload found by its manifest
+		// alone (Deployment shop) is no program that shop-ui and
+		// shop-worker, with images of their own, could be replicas of;
+		// cadence-secondary, running cadence's image, is one
 		for i := 0; i < len(c.name); i++ {
-			if s := ix.byName[c.name[:i]]; (c.name[i] == '-' || c.name[i] == '_') && s != nil && s.Root != "" {
+			if s := ix.byName[c.name[:i]]; (c.name[i] == '-' || c.name[i] == '_') && s != nil && (s.Root != "" || c.image != "" && ix.images[s][c.image]) {
 				pick(s)
 			}
 		}

@@ -28,11 +28,12 @@ func TestMergeJoinsTheFirstMade(t *testing.T) {
 			{name: "other", root: "svc/xy", reason: "4"},
 			{name: "top", root: "svc/x/z", reason: "5"},
 		}, map[string][]string{"inner": {"1", "3"}, "outer": {"2", "5"}, "other": {"4"}}},
-		{"prefix needs a directory, in any order", []candidate{
-			{name: "shop", reason: "1", byPrefix: true},
-			{name: "shop-ui", reason: "2", byPrefix: true},
+		{"prefix needs a directory or the same image, in any order", []candidate{
+			{name: "shop", reason: "1", byPrefix: true, image: "acme/shop-api"},
+			{name: "shop-ui", reason: "2", byPrefix: true, image: "acme/shop-ui"},
 			{name: "shop-worker", reason: "3", byPrefix: true},
-		}, map[string][]string{"shop": {"1"}, "shop-ui": {"2"}, "shop-worker": {"3"}}},
+			{name: "shop-secondary", reason: "4", byPrefix: true, image: "acme/shop-api"},
+		}, map[string][]string{"shop": {"1", "4"}, "shop-ui": {"2"}, "shop-worker": {"3"}}},
 		{"other separators, root set later", []candidate{
 			{name: "metadata-writer", reason: "1", byPrefix: true},
 			{name: "metadata_writer", root: "backend/metadata_writer", reason: "2"},
