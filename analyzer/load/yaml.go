@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -96,8 +98,8 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 		l.yamlProblem(in, err)
 		return nil
 	}
-	if bytes.Contains(in.data, []byte(`\/`)) {
-		in.data = slashEscapes(in.data)
+	if bytes.Contains(in.data, []byte(`\/`)) || surrogateEscape.Match(in.data) {
+		in.data = jsonEscapes(in.data)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(in.data))
 	var docs []*yamlDoc
@@ -140,13 +142,18 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 	return docs
 }
 
-// slashEscapes returns data with each "\/" escape of a double-quoted
-// scalar written as "/": YAML 1.2 allows the escape (JSON does too), the
-// YAML reader does not. Other bytes are kept; only a quote that opens a
-// scalar (after a key, a dash, a bracket, a comma or at a line's start)
-// starts one, so apostrophes and quotes inside plain text are text. When
-// the text holds no such escape, data itself is returned.
-func slashEscapes(data []byte) []byte {
+// surrogateEscape matches the escape of a UTF-16 high surrogate (the first
+// half of "\ud83d\ude80", an emoji as Python's json.dumps writes it).
+var surrogateEscape = regexp.MustCompile(`\\u[dD][89abAB][0-9a-fA-F]{2}`)
+
+// jsonEscapes returns data with the escapes of double-quoted scalars that
+// JSON allows and the YAML reader does not written out: "\/" as "/", and a
+// UTF-16 surrogate pair ("\ud83d\ude80") as the character it encodes.
+// Other bytes are kept; only a quote that opens a scalar (after a key, a
+// dash, a bracket, a comma or at a line's start) starts one, so apostrophes
+// and quotes inside plain text are text. When the text holds no such
+// escape, data itself is returned.
+func jsonEscapes(data []byte) []byte {
 	var out []byte
 	quote := byte(0) // the quote of the scalar being read, or 0
 	comment := false // in a comment, up to the end of the line
@@ -167,6 +174,14 @@ func slashEscapes(data []byte) []byte {
 				}
 				out = append(out, '/')
 				i++
+				continue
+			}
+			if r, ok := surrogatePair(data[i:]); ok {
+				if out == nil {
+					out = append(make([]byte, 0, len(data)), data[:i]...)
+				}
+				out = utf8.AppendRune(out, r)
+				i += 11
 				continue
 			}
 			if out != nil {
@@ -195,6 +210,21 @@ func slashEscapes(data []byte) []byte {
 		return data
 	}
 	return out
+}
+
+// surrogatePair decodes the escapes of a UTF-16 surrogate pair at the
+// start of b ("\ud83d\ude80").
+func surrogatePair(b []byte) (rune, bool) {
+	if len(b) < 12 || b[0] != '\\' || b[1] != 'u' || b[6] != '\\' || b[7] != 'u' {
+		return 0, false
+	}
+	hi, err1 := strconv.ParseUint(string(b[2:6]), 16, 16)
+	lo, err2 := strconv.ParseUint(string(b[8:12]), 16, 16)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	r := utf16.DecodeRune(rune(hi), rune(lo))
+	return r, r != utf8.RuneError
 }
 
 // yamlProblem records a YAML error with the line it names.

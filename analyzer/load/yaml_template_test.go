@@ -92,10 +92,12 @@ func TestYAMLProblemMessage(t *testing.T) {
 	}
 }
 
-// TestSlashEscapes: the "\/" escape YAML 1.2 allows in double-quoted
-// scalars reads as "/"; backslashes in plain and single-quoted scalars,
-// other escapes and comments stay as written.
-func TestSlashEscapes(t *testing.T) {
+// TestJSONEscapes: the "\/" escape YAML 1.2 allows in double-quoted
+// scalars reads as "/", and a UTF-16 surrogate pair (an emoji as Python's
+// json.dumps writes it) as its character; backslashes in plain and
+// single-quoted scalars, other escapes, a lone surrogate and comments stay
+// as written. An OpenAPI spec in JSON with such a title is read.
+func TestJSONEscapes(t *testing.T) {
 	for in, want := range map[string]string{
 		`exclude: "(^samples\/keys\/demo.yaml$)"`: `exclude: "(^samples/keys/demo.yaml$)"`,
 		`a: "x\\/y"` + "\n" + `b: "\/"`:           `a: "x\\/y"` + "\n" + `b: "/"`,
@@ -105,17 +107,25 @@ func TestSlashEscapes(t *testing.T) {
 		"k: \"multi\n  line\\/x\"":                "k: \"multi\n  line/x\"",
 		`{a: "x\/y", b: 'p\/q', c: "\"\/"}`:       `{a: "x/y", b: 'p\/q', c: "\"/"}`,
 		`plain: a\/b`:                             `plain: a\/b`,
+		`{"title": "Ship \ud83d\ude80 it"}`:       `{"title": "Ship 🚀 it"}`,
+		`{"a": "\uD83D\uDE80", "b": "\u00e9"}`:    `{"a": "🚀", "b": "\u00e9"}`,
+		`{"lone": "\ud83d x"}`:                    `{"lone": "\ud83d x"}`,
+		`t: '\ud83d\ude80'`:                       `t: '\ud83d\ude80'`,
 	} {
-		if got := string(slashEscapes([]byte(in))); got != want {
-			t.Errorf("slashEscapes(%q) = %q, want %q", in, got, want)
+		if got := string(jsonEscapes([]byte(in))); got != want {
+			t.Errorf("jsonEscapes(%q) = %q, want %q", in, got, want)
 		}
 	}
 	dir := writeRepo(t, t.TempDir(), map[string]string{
 		".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: keys\n    exclude: \"(^samples\\/keys\\/demo.yaml$)\"\n",
+		"api/openapi.json":        `{"openapi": "3.0.3", "info": {"title": "Launch \ud83d\ude80", "version": "1"}, "paths": {"/orders": {"get": {"responses": {"200": {"description": "ok"}}}}}}`,
 	})
 	repo := loadDir(t, dir)
 	if len(repo.Problems) > 0 {
 		t.Errorf("problems: %+v", repo.Problems)
+	}
+	if len(repo.OpenAPI) != 1 || len(repo.OpenAPI[0].Operations) != 1 {
+		t.Errorf("specs: %+v", repo.OpenAPI)
 	}
 }
 
