@@ -241,7 +241,7 @@ func (l *loader) discover() {
 	cands = append(cands, deployed...)
 	generators := l.generateTargets()
 	cands = slices.DeleteFunc(cands, func(c candidate) bool {
-		return codeGenerator(c.name) || (commandLineTool(c.name) || generators[c.root]) && !deployedNames[c.name]
+		return codeGenerator(c.name) || (commandLineTool(c.name) || cliSubcommand(c.root) || generators[c.root]) && !deployedNames[c.name]
 	})
 	l.repo.Services = merge(cands)
 }
@@ -270,18 +270,26 @@ func (l *loader) generateTargets() map[string]bool {
 	return out
 }
 
-// commandLineTool reports a program named like a command-line client or
-// utility (nuctl, kumactl, shop-cli, openim-cmdutils, db-tool): a tool
-// people run against the system, not a part of it, unless a deploy file
+// commandLineTool reports a program named like a command-line client,
+// utility or example (nuctl, kumactl, shop-cli, openim-cmdutils, db-tool,
+// a kubectl-karmada plugin, detector-example): a tool people run against
+// the system, or a demonstration, not a part of it, unless a deploy file
 // runs it.
 func commandLineTool(name string) bool {
 	n := strings.ToLower(name)
-	for _, suffix := range []string{"ctl", "cli", "utils", "util", "tool", "tools"} {
+	for _, suffix := range []string{"ctl", "cli", "utils", "util", "tool", "tools", "-example", "_example"} {
 		if strings.HasSuffix(n, suffix) {
 			return true
 		}
 	}
-	return false
+	return strings.HasPrefix(n, "kubectl-")
+}
+
+// cliSubcommand reports a program in a command-line client's folder
+// (volcano's cmd/cli/vsub, the vcctl subcommands as programs of their own).
+func cliSubcommand(dir string) bool {
+	parent := path.Base(path.Dir(dir))
+	return dir != "" && path.Dir(dir) != "." && (parent == "cli" || parent == "ctl" || commandLineTool(parent))
 }
 
 // codeGenerator reports a protoc plugin's name (protoc-gen-go-errors): a
