@@ -49,15 +49,16 @@ func (v Versioning) Allowed() []string {
 }
 
 // DefaultAllowUnversioned returns the paths that are never versioned,
-// wherever they are mounted: health, readiness, metrics and debug (pprof,
-// expvar) endpoints, the
-// API's own documentation (Swagger UI, the spec it serves), static files
-// and web assets by their file type (/service-worker.js, /main.css; not
-// /assets/, a resource of many an API),
-// the paths of git's smart HTTP protocol (a repository's info/refs,
-// git-upload-pack, git-receive-pack: git versions it), and the root "/",
-// which holds an index page or mounts a whole handler (a grpc-gateway mux,
-// a file server) and cannot carry a version itself.
+// wherever they are mounted: health (/router-healthz too), readiness,
+// metrics and debug (pprof, expvar) endpoints, the API's own documentation
+// (Swagger UI, the spec it serves), static files and web assets by their
+// file type (/service-worker.js, /main.css; not /assets/, a resource of
+// many an API), Kubernetes' API discovery (/apis and /apis/<group>, which
+// list a group's versions as the root does), the paths of git's smart HTTP
+// protocol (a repository's info/refs, git-upload-pack, git-receive-pack:
+// git versions it), and the root "/", which holds an index page or mounts
+// a whole handler (a grpc-gateway mux, a file server) and cannot carry a
+// version itself.
 func DefaultAllowUnversioned() []string {
 	return []string{
 		"**/health", "**/health/**", "**/healthz", "**/healthz/**", "**/healthcheck", "**/_health", "**/_health/**",
@@ -69,5 +70,6 @@ func DefaultAllowUnversioned() []string {
 		"**/*.js", "**/*.css", "**/*.map", "**/*.html", "**/*.png", "**/*.svg",
 		"**/*.ico", "**/*.webmanifest", "**/manifest.json",
 		"**/info/refs", "**/git-upload-pack", "**/git-receive-pack",
+		"**/*-healthz", "**/*-health", "/apis", "/apis/*",
 	}
 }

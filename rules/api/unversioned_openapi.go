@@ -96,8 +96,8 @@ default), a version header parameter (API-Version, Accept-Version, X-API-Version
 versioned vendor media type (application/vnd.acme.v2+json) or a required api-version query
 parameter also count; the ` + "`path`, `header`, `media-type` and `query`" + ` strategies count
 only their own mechanism. Health, readiness and metrics endpoints, API documentation
-(Swagger UI, a served spec), static files, the root "/", and the paths listed in
-` + "`versioning.allow_unversioned`" + `, are exempt.
+(Swagger UI, a served spec), static files, Kubernetes' API discovery (/apis, /apis/<group>),
+the root "/", and the paths listed in ` + "`versioning.allow_unversioned`" + `, are exempt.
 
 A spec none of whose operations is versioned gets one finding, on its first path; a spec
 that versions some operations gets one finding per operation it does not.

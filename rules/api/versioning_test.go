@@ -59,6 +59,8 @@ func TestAllowlist(t *testing.T) {
 		"/_healthcheck": true, "/_health": true, "/health-check": true, "/_ready": true, "/_metrics": true,
 		"/healthy": true, "/alive": true, "/debug": true, "/version": true, "/robots.txt": true, "/api/version": true, "/versions": false,
 		"/live": true, "/debug/vars": true, "/debug/serviceweaver/prometheus": true, "/lively": false, "/api/debugger": false,
+		"/readiness-healthz": true, "/router-health": true, "/healthz-report": false,
+		"/apis/": true, "/apis/cluster.karmada.io/": true, "/apis/cluster.karmada.io/v1alpha1/clusters": false, "/apis/orders/list": false,
 		"/{repo}/info/refs": true, "/git/:repo/git-upload-pack": true, "/x/git-receive-pack": true, "/info": false,
 		"/api/": false, "/docs": false, "/swaggerx": false, "/staticfiles": false, "/orders/static": false,
 	} {
