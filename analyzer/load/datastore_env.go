@@ -38,7 +38,7 @@ type setting struct {
 // of its name.
 var settingRoles = map[string]string{
 	"HOST": "host", "HOSTNAME": "host", "SERVER": "host", "ADDR": "host", "ADDRESS": "host",
-	"ENDPOINT": "host", "PORT": "port",
+	"ENDPOINT": "host", "URL": "host", "URI": "host", "PORT": "port",
 	"NAME": "database", "DB": "database", "DATABASE": "database", "DBNAME": "database",
 	"SCHEMA": "schema", "SEARCHPATH": "schema", "USER": "user", "USERNAME": "user",
 }
@@ -101,9 +101,10 @@ func refsFromSettings(settings []setting, service, source, project string) []raw
 		if len(words) < 2 {
 			continue
 		}
-		role := settingRoles[words[len(words)-1]]
-		if role == "" || strings.TrimSpace(s.value) == "" {
-			continue
+		last := words[len(words)-1]
+		role := settingRoles[last]
+		if role == "" || strings.TrimSpace(s.value) == "" || (last == "URL" || last == "URI") && strings.Contains(s.value, "://") {
+			continue // a URL of another scheme (http://) is no host of a datastore; MYSQL_URL: mysql:3306 is
 		}
 		prefix := strings.Join(words[:len(words)-1], "_")
 		g := groups[prefix]
