@@ -633,10 +633,18 @@ func (l *loader) cmdServices(dirs map[string]bool, below map[string]*dirBelow) [
 	}
 	slices.Sort(cmdDirs)
 	// internal/<group>/<name> folders by name: a program's code grouped
-	// under internal/ (internal/tools/gittar) when only one has its name
+	// under internal/ (internal/tools/gittar) when only one has its name,
+	// and under cmd/ (testkube's cmd/tcl/testworkflow-toolkit, the code of
+	// cmd/testworkflow-toolkit), folders that hold no program themselves
 	grouped := map[string][]string{}
 	for d := range dirs {
-		if rest, ok := strings.CutPrefix(d, "internal/"); ok && strings.Count(rest, "/") == 1 {
+		rest, ok := strings.CutPrefix(d, "internal/")
+		if !ok {
+			if rest, ok = strings.CutPrefix(d, "cmd/"); ok && l.hasMain(d) {
+				continue
+			}
+		}
+		if ok && strings.Count(rest, "/") == 1 {
 			grouped[path.Base(rest)] = append(grouped[path.Base(rest)], d)
 		}
 	}
