@@ -1407,8 +1407,13 @@ func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
 		}
 		if inNonServiceFolder(dir) {
 			// An image definition kept apart from the code: evidence for
-			// a service of that name, never a service of its own.
+			// a service of that name, or for the program it compiles
+			// (build/gateway/Dockerfile builds ./cmd/api-server), never a
+			// service of its own.
 			c.root, c.onlyJoin = "", true
+			if prog := l.dockerfileProgram(in.path); prog != "" && !inNonServiceFolder(prog) {
+				c.root = prog
+			}
 		}
 		out = append(out, c)
 	}
