@@ -214,7 +214,7 @@ func (l *loader) discover() {
 			}
 			cands = append(cands, c)
 		}
-		l.repo.Services = merge(cands)
+		l.repo.Services = merge(cands, "")
 		return
 	}
 	dirs, below := l.dirSet(), l.belowDirs()
@@ -243,7 +243,22 @@ func (l *loader) discover() {
 	cands = slices.DeleteFunc(cands, func(c candidate) bool {
 		return codeGenerator(c.name) || (commandLineTool(c.name) || cliSubcommand(c.root) || generators[c.root]) && !deployedNames[c.name]
 	})
-	l.repo.Services = merge(cands)
+	l.repo.Services = merge(cands, l.projectName())
+}
+
+// projectName is the last element of the root module's path, without a
+// major version (github.com/karmada-io/karmada is karmada): the prefix a
+// project's deploy files often give its programs' names.
+func (l *loader) projectName() string {
+	in := l.byPath["go.mod"]
+	if in == nil {
+		return ""
+	}
+	mod := modulePath(in.data)
+	if base := path.Base(mod); len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" {
+		mod = path.Dir(mod)
+	}
+	return strings.ToLower(path.Base(mod))
 }
 
 // generateTargets returns the folders of the programs //go:generate
@@ -1479,10 +1494,10 @@ var goTest = regexp.MustCompile(`\bgo"?\s*,?\s*"?test\b`)
 // merge joins candidates into services. A candidate joins an existing
 // service with the same name, or one whose root contains its root;
 // otherwise it founds a new service.
-func merge(cands []candidate) []*facts.Service {
+func merge(cands []candidate, project string) []*facts.Service {
 	var out []*facts.Service
 	ix := &mergeIndex{pos: map[*facts.Service]int{}, byName: map[string]*facts.Service{}, byJoined: map[string]*facts.Service{},
-		byRoot: map[string][]*facts.Service{}, images: map[*facts.Service]map[string]bool{}}
+		byRoot: map[string][]*facts.Service{}, images: map[*facts.Service]map[string]bool{}, project: project}
 	for _, c := range cands {
 		s := ix.find(c)
 		if s == nil && c.onlyJoin {
@@ -1552,6 +1567,9 @@ type mergeIndex struct {
 	byRoot   map[string][]*facts.Service
 	// images are the images each service's deploy evidence runs
 	images map[*facts.Service]map[string]bool
+	// project is the project's name, which deploy names may start with
+	// (karmada-webhook is webhook)
+	project string
 }
 
 func (ix *mergeIndex) add(s *facts.Service, pos int) {
@@ -1577,6 +1595,8 @@ func (ix *mergeIndex) find(c candidate) *facts.Service {
 			return s
 		}
 	} else if s := ix.byJoined[joinedName(c.name)]; s != nil && (c.root == "" || s.Root == "" || under(c.root, s.Root)) {
+		return s
+	} else if s := ix.withoutProject(c); s != nil {
 		return s
 	}
 	var best *facts.Service
@@ -1614,6 +1634,28 @@ func (ix *mergeIndex) find(c candidate) *facts.Service {
 		dir = dir[:i]
 	}
 	return best
+}
+
+// withoutProject returns the service a deploy name names once the
+// project's name is taken off its front (karmada-webhook: webhook).
+func (ix *mergeIndex) withoutProject(c candidate) *facts.Service {
+	if !c.byPrefix || ix.project == "" {
+		return nil
+	}
+	for _, sep := range []string{"-", "_"} {
+		rest, ok := strings.CutPrefix(c.name, ix.project+sep)
+		if !ok || rest == "" {
+			continue
+		}
+		s := ix.byName[rest]
+		if s == nil {
+			s = ix.byJoined[joinedName(rest)]
+		}
+		if s != nil && (c.root == "" || s.Root == "" || under(c.root, s.Root)) {
+			return s
+		}
+	}
+	return nil
 }
 
 // under reports whether dir is root or below it.

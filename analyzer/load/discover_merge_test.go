@@ -38,6 +38,13 @@ func TestMergeJoinsTheFirstMade(t *testing.T) {
 			{name: "metadata-writer", reason: "1", byPrefix: true},
 			{name: "metadata_writer", root: "backend/metadata_writer", reason: "2"},
 		}, map[string][]string{"metadata-writer": {"1", "2"}}},
+		{"the project's name in front", []candidate{
+			{name: "webhook", root: "cmd/webhook", reason: "1"},
+			{name: "scheduler", root: "cmd/scheduler", reason: "2"},
+			{name: "shop-webhook", reason: "3", byPrefix: true},
+			{name: "shop_scheduler", reason: "4", byPrefix: true},
+			{name: "shop-ui", reason: "5", byPrefix: true},
+		}, map[string][]string{"webhook": {"1", "3"}, "scheduler": {"2", "4"}, "shop-ui": {"5"}}},
 		{"root set later", []candidate{
 			{name: "a", reason: "1"},
 			{name: "a", root: "svc/a", reason: "2"},
@@ -45,7 +52,7 @@ func TestMergeJoinsTheFirstMade(t *testing.T) {
 		}, map[string][]string{"a": {"1", "2", "3"}}},
 	} {
 		got := map[string][]string{}
-		for _, s := range merge(tc.cands) {
+		for _, s := range merge(tc.cands, "shop") {
 			got[s.Name] = s.DiscoveredBy
 		}
 		if !reflect.DeepEqual(got, tc.want) {
