@@ -1,6 +1,7 @@
 package code
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
@@ -120,4 +121,23 @@ func (g *serviceGraph) shortestCycle(comp []string) []string {
 		}
 	}
 	return best
+}
+
+// offCycle returns, for each service of a component that is not on the
+// cycle, its first edge (by target name) to another service of the
+// component, in the component's order.
+func (g *serviceGraph) offCycle(comp, cycle []string) []facts.CodeEdge {
+	var out []facts.CodeEdge
+	for _, n := range comp {
+		if slices.Contains(cycle, n) {
+			continue
+		}
+		for _, to := range g.next[n] {
+			if slices.Contains(comp, to) {
+				out = append(out, g.evidence[[2]string{n, to}])
+				break
+			}
+		}
+	}
+	return out
 }

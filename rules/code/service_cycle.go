@@ -34,10 +34,21 @@ func runServiceCycle(pass *analyzer.Pass) error {
 			}
 		}
 		first := g.evidence[[2]string{cycle[0], cycle[1%len(cycle)]}]
+		cycles := "in a cycle: " + analyzer.ListNames(steps)
+		if others := g.offCycle(comp, cycle); len(others) > 0 {
+			// builder ⇄ worker is the shortest cycle, mq joins through
+			// worker: each of the others gets one of its edges in the group
+			var joins []string
+			for _, e := range others {
+				joins = append(joins, fmt.Sprintf("%s → %s (%s %s)", e.From, e.To, e.Kind, e.Target))
+				rel = append(rel, analyzer.Related{Pos: e.Evidence, Service: e.From, Message: fmt.Sprintf("%s depends on %s here", e.From, e.To)})
+			}
+			cycles = "in cycles, the shortest " + analyzer.ListNames(steps) + ", joined by " + analyzer.ListNames(joins)
+		}
 		pass.Report(analyzer.Finding{
 			Pos: first.Evidence, Service: cycle[0], Services: comp, Related: rel,
-			Message: fmt.Sprintf("services %s depend on each other in a cycle: %s; none of them can be built, tested or released without the others",
-				analyzer.ListNames(comp), analyzer.ListNames(steps)),
+			Message: fmt.Sprintf("services %s depend on each other %s; none of them can be built, tested or released without the others",
+				analyzer.ListNames(comp), cycles),
 			Entity: "cycle:" + strings.Join(comp, ","),
 		})
 	}
@@ -52,7 +63,8 @@ generated clients is still a cycle of runtime dependencies), proto imports, and 
 require directives into sibling services; imports made only by tests do not count.
 
 Each strongly connected component is reported once, at the first edge of its shortest cycle, with
-the evidence (file:line) of every edge on that cycle.
+the evidence (file:line) of every edge on that cycle, and, for each service of the component off
+that cycle, of its first edge to another service of the component.
 
 Example:
 
