@@ -34,6 +34,8 @@ type refSite struct {
 	// for a refused or unreadable target.
 	tfile, frag string
 	ok          bool
+	// inSchema is true for a $ref within a schema, which no rule reads
+	inSchema bool
 }
 
 // refScan is the pre-scan of one spec's $refs: every file they reach inside
@@ -114,6 +116,10 @@ func (s *refScan) target(site *refSite) string {
 	switch {
 	case err != nil:
 		s.refuse(site, "malformed $ref %q", v)
+		return ""
+	case (u.Scheme != "" || u.Host != "" || u.Opaque != "" || strings.HasPrefix(v, "//")) && site.inSchema:
+		// a schema no rule reads: left out, and nothing to say
+		s.bad[site.holder], s.badFiles[site.file] = true, true
 		return ""
 	case u.Scheme != "" || u.Host != "" || u.Opaque != "" || strings.HasPrefix(v, "//"):
 		s.refuse(site, "$ref %q is a URL; decouple never fetches remote references, so it was not read", v)
@@ -245,6 +251,14 @@ func (s *refScan) fail(site *refSite, format string, args ...any) {
 // collectRefs appends every $ref under n in document order. Aliases are not
 // followed: the anchored node is walked where it is written.
 func collectRefs(file string, n *yaml.Node, out *[]*refSite) {
+	collectRefsIn(file, n, out, false)
+}
+
+// schemaKeys are the keys whose values are schemas or hold them.
+var schemaKeys = map[string]bool{"schema": true, "schemas": true, "definitions": true, "properties": true, "items": true,
+	"allOf": true, "oneOf": true, "anyOf": true, "not": true, "additionalProperties": true}
+
+func collectRefsIn(file string, n *yaml.Node, out *[]*refSite, inSchema bool) {
 	if n == nil || n.Kind == yaml.AliasNode {
 		return
 	}
@@ -252,15 +266,15 @@ func collectRefs(file string, n *yaml.Node, out *[]*refSite) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Value == "$ref" && v.Kind == yaml.ScalarNode {
-				*out = append(*out, &refSite{file: file, key: k, holder: n, value: v.Value})
+				*out = append(*out, &refSite{file: file, key: k, holder: n, value: v.Value, inSchema: inSchema})
 				continue
 			}
-			collectRefs(file, v, out)
+			collectRefsIn(file, v, out, inSchema || schemaKeys[k.Value])
 		}
 		return
 	}
 	for _, c := range n.Content {
-		collectRefs(file, c, out)
+		collectRefsIn(file, c, out, inSchema)
 	}
 }
 

@@ -260,3 +260,37 @@ func TestOpenAPIBadInput(t *testing.T) {
 		t.Errorf("problems at %v, want %v: %+v", got, want, repo.Problems)
 	}
 }
+
+// TestRemoteRefs: a remote $ref is never fetched. One inside a schema
+// (which no rule reads) is left out quietly and the spec is read; one where
+// operations are (a path item) is reported, since what it holds is missing.
+func TestRemoteRefs(t *testing.T) {
+	dir := writeRepo(t, t.TempDir(), map[string]string{"api/openapi.yaml": `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /v1/runs:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                properties:
+                  spec: {$ref: "https://raw.githubusercontent.com/argoproj/argo/v3/api/openapi-spec/swagger.json#/definitions/Workflow"}
+  /v1/remote:
+    $ref: "https://example.com/paths.yaml#/remote"
+components:
+  schemas:
+    Run:
+      allOf:
+        - $ref: "https://example.com/schemas.yaml#/Base"
+`})
+	repo := loadDir(t, dir)
+	if len(repo.Problems) != 1 || repo.Problems[0].Pos.Line != 15 || !strings.Contains(repo.Problems[0].Message, "is a URL") {
+		t.Errorf("problems: %+v", repo.Problems)
+	}
+	if len(repo.OpenAPI) != 1 || len(repo.OpenAPI[0].Operations) != 1 {
+		t.Errorf("specs: %+v", repo.OpenAPI)
+	}
+}
