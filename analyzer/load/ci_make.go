@@ -3,6 +3,7 @@ package load
 import (
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
@@ -36,22 +37,45 @@ var (
 	makeRef    = regexp.MustCompile(`\$[({]([A-Za-z_][A-Za-z0-9_.-]*)[)}]`)
 )
 
-// parseMakefile reads targets, prerequisites, recipes and simple variables.
-// Conditionals, includes and functions other than plain references are not
-// evaluated.
+// makeDefine opens a multi-line variable (define NAME ... endef).
+var makeDefine = regexp.MustCompile(`^define\s+([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:::=|:=|=)?\s*$`)
+
+// makeCall is a recipe line that only calls a defined function:
+// $(call build_image,scheduler).
+var makeCall = regexp.MustCompile(`^\$\(call\s+([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:,(.*))?\)$`)
+
+// parseMakefile reads targets, prerequisites, recipes and simple variables,
+// with the recipe lines that call a defined function ($(call
+// build_image,scheduler)) replaced by its lines and their arguments.
+// Conditionals, includes and other functions are not evaluated.
 func parseMakefile(in *input) *makefile {
 	mf := &makefile{path: in.path, dir: cleanDir(path.Dir(in.path)), vars: map[string]string{}, targets: map[string]*makeTarget{}}
 	var cur *makeTarget
 	lines := strings.Split(string(in.data), "\n")
+	defines := makeDefines(lines)
 	for i := 0; i < len(lines); i++ {
 		line, n := lines[i], i+1
+		if m := makeDefine.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+			for i < len(lines) && strings.TrimSpace(lines[i]) != "endef" {
+				i++
+			}
+			cur = nil
+			continue
+		}
 		for strings.HasSuffix(line, "\\") && i+1 < len(lines) {
 			i++
 			line = strings.TrimSuffix(line, "\\") + " " + strings.TrimSpace(lines[i])
 		}
 		if strings.HasPrefix(line, "\t") {
 			if cur != nil {
-				cur.recipe = append(cur.recipe, makeLine{text: strings.TrimLeft(strings.TrimSpace(line), "@-+"), line: n})
+				text := strings.TrimLeft(strings.TrimSpace(line), "@-+")
+				if m := makeCall.FindStringSubmatch(text); m != nil && defines[m[1]] != nil {
+					for _, body := range defines[m[1]] {
+						cur.recipe = append(cur.recipe, makeLine{text: callArgs(body, m[2]), line: n})
+					}
+					continue
+				}
+				cur.recipe = append(cur.recipe, makeLine{text: text, line: n})
 			}
 			continue
 		}
@@ -95,6 +119,41 @@ func parseMakefile(in *input) *makefile {
 		}
 	}
 	return mf
+}
+
+// makeDefines reads the multi-line variables of a Makefile: each its
+// lines, continuations joined and recipe prefixes (@, -, +) dropped.
+func makeDefines(lines []string) map[string][]string {
+	out := map[string][]string{}
+	for i := 0; i < len(lines); i++ {
+		m := makeDefine.FindStringSubmatch(strings.TrimSpace(lines[i]))
+		if m == nil {
+			continue
+		}
+		var body []string
+		for i++; i < len(lines) && strings.TrimSpace(lines[i]) != "endef"; i++ {
+			line := lines[i]
+			for strings.HasSuffix(line, "\\") && i+1 < len(lines) && strings.TrimSpace(lines[i+1]) != "endef" {
+				i++
+				line = strings.TrimSuffix(line, "\\") + " " + strings.TrimSpace(lines[i])
+			}
+			if t := strings.TrimLeft(strings.TrimSpace(line), "@-+"); t != "" {
+				body = append(body, t)
+			}
+		}
+		out[m[1]] = body
+	}
+	return out
+}
+
+// callArgs writes a call's arguments into a defined function's line:
+// $(1), ${1} and so on.
+func callArgs(body, args string) string {
+	for i, a := range strings.Split(args, ",") {
+		n := strconv.Itoa(i + 1)
+		body = strings.NewReplacer("$("+n+")", strings.TrimSpace(a), "${"+n+"}", strings.TrimSpace(a)).Replace(body)
+	}
+	return body
 }
 
 // expand substitutes the Makefile's variables (a few levels deep) and
