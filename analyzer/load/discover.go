@@ -655,7 +655,9 @@ func (l *loader) cmdServices(dirs map[string]bool, below map[string]*dirBelow) [
 	for d := range dirs {
 		rest, ok := strings.CutPrefix(d, "internal/")
 		if !ok {
-			if rest, ok = strings.CutPrefix(d, "cmd/"); ok && l.hasMain(d) {
+			// not a program, nor a folder of one (cmd/tempo-query/tempo is
+			// tempo-query's, not tempo's)
+			if rest, ok = strings.CutPrefix(d, "cmd/"); ok && (l.hasMain(d) || l.hasMain(path.Dir(d))) {
 				continue
 			}
 		}
