@@ -98,7 +98,7 @@ func (l *loader) decodeYAML(in *input) []*yamlDoc {
 		l.yamlProblem(in, err)
 		return nil
 	}
-	if bytes.Contains(in.data, []byte(`\/`)) || surrogateEscape.Match(in.data) {
+	if bytes.Contains(in.data, []byte(`\/`)) || bytes.Contains(in.data, []byte(`\u`)) && surrogateEscape.Match(in.data) {
 		in.data = jsonEscapes(in.data)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(in.data))

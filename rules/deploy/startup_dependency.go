@@ -47,6 +47,12 @@ func runStartupDependency(pass *analyzer.Pass) error {
 		groups[entity] = &group{first: w}
 		order = append(order, entity)
 	}
+	workloads := map[[2]string]facts.Position{} // by file and name
+	for _, wl := range pass.Repo.Workloads {
+		if k := [2]string{wl.Pos.File, wl.Name}; !workloads[k].IsValid() {
+			workloads[k] = wl.Pos
+		}
+	}
 	for _, entity := range order {
 		g := groups[entity]
 		w := g.first
@@ -55,7 +61,7 @@ func runStartupDependency(pass *analyzer.Pass) error {
 			how += " (" + w.Condition + ")"
 		}
 		var rel []analyzer.Related
-		if at, ok := targetDecl(pass.Repo, w); ok {
+		if at, ok := targetDecl(pass.Repo, workloads, w); ok {
 			rel = append(rel, analyzer.Related{Pos: at, Service: w.To, Message: w.From + " waits for it"})
 		}
 		for _, o := range g.also {
@@ -71,13 +77,11 @@ func runStartupDependency(pass *analyzer.Pass) error {
 }
 
 // targetDecl places the service a wait is for: the workload of that name
-// in the waiting file (the compose service it names), else the service's
-// declaration.
-func targetDecl(repo *facts.Repo, w facts.StartupWait) (facts.Position, bool) {
-	for _, wl := range repo.Workloads {
-		if wl.Name == w.Target && wl.Pos.File == w.Pos.File {
-			return wl.Pos, true
-		}
+// in the waiting file (the compose service it names; workloads by file and
+// name), else the service's declaration.
+func targetDecl(repo *facts.Repo, workloads map[[2]string]facts.Position, w facts.StartupWait) (facts.Position, bool) {
+	if at := workloads[[2]string{w.Pos.File, w.Target}]; at.IsValid() {
+		return at, true
 	}
 	if to := repo.ServiceByName(w.To); to != nil && to.Decl.IsValid() {
 		return to.Decl, true
