@@ -240,8 +240,23 @@ func (l *loader) discover() {
 	cands = append(cands, mains...)
 	cands = append(cands, deployed...)
 	generators := l.generateTargets()
+	// a program an image ships beside the one it starts is part of that
+	// program's service, unless deployed on its own
+	helpers := l.helperPrograms()
+	for _, q := range slices.Sorted(maps.Keys(helpers)) {
+		if deployedNames[path.Base(q)] {
+			delete(helpers, q)
+			continue
+		}
+		for i := range cands {
+			if cands[i].root == helpers[q] && !slices.Contains(cands[i].extra, q) {
+				cands[i].extra = append(cands[i].extra, q)
+			}
+		}
+	}
 	cands = slices.DeleteFunc(cands, func(c candidate) bool {
-		return codeGenerator(c.name) || (commandLineTool(c.name) || cliSubcommand(c.root) || generators[c.root]) && !deployedNames[c.name]
+		return codeGenerator(c.name) || helpers[c.root] != "" ||
+			(commandLineTool(c.name) || cliSubcommand(c.root) || generators[c.root]) && !deployedNames[c.name]
 	})
 	l.repo.Services = merge(cands, l.projectName())
 }

@@ -3,7 +3,9 @@ package load
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/decouplehq/decouple/analyzer/facts"
@@ -179,6 +181,74 @@ func (l *loader) stageServices() []candidate {
 			out = append(out, candidate{name: name, root: dir,
 				reason: fmt.Sprintf("Dockerfile stage %s in %s", st.name, in.path),
 				decl:   facts.Position{File: in.path, Line: st.line}})
+		}
+	}
+	return out
+}
+
+// helperPrograms maps the folder of each program an image ships beside the
+// one it starts (volcano's agent image: ENTRYPOINT vc-agent, with
+// network-qos, a CNI plugin the agent installs, copied in) to the folder of
+// the program it starts. Images of tooling folders count for nothing.
+func (l *loader) helperPrograms() map[string]string {
+	out := map[string]string{}
+	for _, in := range l.inputs {
+		if in.kind != kindDockerfile || inFolder(in.path, toolingFolders) || !bytes.Contains(in.data, []byte(" build")) {
+			continue
+		}
+		stages := dockerStages(in.data)
+		entries := 0
+		for _, st := range stages {
+			if st.entry != "" {
+				entries++
+			}
+		}
+		if entries != 1 || stages[len(stages)-1].entry == "" {
+			continue // no program started, or a stage per program (targets)
+		}
+		built := map[string]string{} // binary → package, over every stage
+		for _, st := range stages {
+			maps.Copy(built, st.builds)
+		}
+		copied := finalCopies(in.data)
+		pkg, ok := built[stages[len(stages)-1].entry]
+		started := ""
+		if ok {
+			started = l.programDir(pkg, path.Dir(in.path))
+		}
+		if started == "" {
+			continue
+		}
+		for _, bin := range slices.Sorted(maps.Keys(built)) {
+			if !copied[bin] {
+				continue // built, not shipped (a test helper of the build stage)
+			}
+			if dir := l.programDir(built[bin], path.Dir(in.path)); dir != "" && dir != started && out[dir] == "" {
+				out[dir] = started
+			}
+		}
+	}
+	return out
+}
+
+// finalCopies returns the base names of the files the last stage of a
+// Dockerfile copies from other stages (COPY --from=b /out/network-qos ...).
+func finalCopies(data []byte) map[string]bool {
+	out := map[string]bool{}
+	for _, ins := range dockerInstructions(data) {
+		switch {
+		case ins.cmd == "FROM":
+			clear(out)
+		case ins.cmd == "COPY" && strings.Contains(ins.args, "--from"):
+			var srcs []string
+			for _, f := range shellFields(ins.args) {
+				if !strings.HasPrefix(f, "--") {
+					srcs = append(srcs, f)
+				}
+			}
+			for _, src := range srcs[:max(len(srcs)-1, 0)] { // the last is the destination
+				out[path.Base(strings.Trim(src, `"[],`))] = true
+			}
 		}
 	}
 	return out
