@@ -3,6 +3,7 @@ package load
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -200,14 +201,7 @@ func (ix *deployIndex) targetSteps(mf *makefile, name string) []facts.CIStep {
 	}
 	for _, p := range t.prereqs {
 		st := facts.CIStep{Name: "make " + p, Tool: "make", Pos: facts.Position{File: mf.path, Line: t.line}}
-		for _, s := range ix.targetSteps(mf, p) {
-			if facts.VerbRank(s.Verb) > facts.VerbRank(st.Verb) {
-				st.Verb = s.Verb
-			}
-			for _, r := range s.Refs {
-				st.Refs = appendRef(st.Refs, facts.ServiceRef{Service: r.Service, How: "make", Text: p, Leg: r.Leg})
-			}
-		}
+		st.Verb, st.Refs = strongestSteps(ix.targetSteps(mf, p), p)
 		if st.Verb != "" || len(st.Refs) > 0 {
 			steps = append(steps, st)
 		}
@@ -261,15 +255,42 @@ func (ix *deployIndex) makeCall(args []string, dir string) (verb, tool string, r
 	if len(goals) == 0 && mf.first != "" {
 		goals = []string{mf.first}
 	}
+	var all []facts.CIStep
 	for _, g := range goals {
 		for _, s := range ix.targetSteps(mf, g) {
-			if facts.VerbRank(s.Verb) > facts.VerbRank(verb) {
-				verb = s.Verb
+			s.Refs = slices.Clone(s.Refs)
+			for i := range s.Refs {
+				s.Refs[i].Text = g
 			}
-			for _, r := range s.Refs {
-				refs = appendRef(refs, facts.ServiceRef{Service: r.Service, How: "make", Text: g, Leg: r.Leg})
-			}
+			all = append(all, s)
 		}
 	}
+	verb, refs = strongestSteps(all, "")
 	return verb, tool, refs
+}
+
+// strongestSteps sums up steps as one make call: the strongest verb among
+// them (deploy over push over build) and the services of the steps that
+// have it. A target that copies Dockerfiles for five services and then
+// deploys three deploys those three. text names the goal in each
+// reference ("" keeps the steps' own).
+func strongestSteps(steps []facts.CIStep, text string) (verb string, refs []facts.ServiceRef) {
+	for _, s := range steps {
+		if facts.VerbRank(s.Verb) > facts.VerbRank(verb) {
+			verb = s.Verb
+		}
+	}
+	for _, s := range steps {
+		if facts.VerbRank(s.Verb) < facts.VerbRank(verb) {
+			continue
+		}
+		for _, r := range s.Refs {
+			t := text
+			if t == "" {
+				t = r.Text
+			}
+			refs = appendRef(refs, facts.ServiceRef{Service: r.Service, How: "make", Text: t, Leg: r.Leg})
+		}
+	}
+	return verb, refs
 }
