@@ -78,6 +78,11 @@ type GoPackage struct {
 	Pos Position
 	// Service owns the directory ("" when the package is shared).
 	Service string
+	// Serves is, for a shared package that registers routes or imports
+	// another service's package, the one service whose code imports it,
+	// directly or through other shared packages: in effect that service's
+	// code ("" when several services or none reach it).
+	Serves string
 	// Files are the package's buildable .go files, test files included.
 	Files []string
 	// Generators are the tools named by the "Code generated ... DO NOT

@@ -23,9 +23,13 @@ func (l *loader) codeEdges() {
 		}
 	}
 	for _, p := range repo.GoPackages {
+		from := p.Service
+		if from == "" {
+			from = p.Serves // shared code only that service uses
+		}
 		for _, imp := range p.Imports {
 			if imp.Dir != "" {
-				add(facts.EdgeGoImport, p.Service, svcOf.of(imp.Dir), imp.Path, imp.Pos, imp.Test || p.TestOnly)
+				add(facts.EdgeGoImport, from, svcOf.of(imp.Dir), imp.Path, imp.Pos, imp.Test || p.TestOnly)
 			}
 		}
 	}

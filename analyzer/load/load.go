@@ -443,6 +443,7 @@ func (l *loader) finish() {
 	}
 	sortWorkloadFacts(repo)
 	sortDataFacts(repo)
+	servedShared(repo)
 	l.codeEdges()
 	serveSharedRoutes(repo)
 	repo.FilesSeen = len(repo.Files) + len(repo.Skipped)

@@ -105,11 +105,14 @@ func underInternal(repo *facts.Repo, svc, dir string) bool {
 
 // crossImport is one import of another service's package.
 type crossImport struct {
-	from   *facts.GoPackage
-	imp    facts.GoImport
-	to     *facts.GoPackage
-	toSvc  string
-	inside bool // the imported package is under internal/
+	from *facts.GoPackage
+	// fromSvc is the importing service: the package's, or the one its
+	// shared package serves
+	fromSvc string
+	imp     facts.GoImport
+	to      *facts.GoPackage
+	toSvc   string
+	inside  bool // the imported package is under internal/
 }
 
 // crossImports returns every import by a service package of a package of
@@ -118,19 +121,23 @@ func crossImports(pass *analyzer.Pass) []crossImport {
 	repo := pass.Repo
 	var out []crossImport
 	for _, p := range repo.GoPackages {
-		if p.Service == "" {
+		from := p.Service
+		if from == "" {
+			from = p.Serves // shared code only that service uses
+		}
+		if from == "" {
 			continue
 		}
 		for _, imp := range p.Imports {
 			t := repo.GoPackageByDir(imp.Dir)
-			if imp.Dir == "" || t == nil || t.Service == "" || t.Service == p.Service {
+			if imp.Dir == "" || t == nil || t.Service == "" || t.Service == from {
 				continue
 			}
 			if isContract(pass.Settings, repo, t.Service, t) {
 				continue
 			}
 			imp.Test = imp.Test || p.TestOnly // a test helper's imports are test code too
-			out = append(out, crossImport{from: p, imp: imp, to: t, toSvc: t.Service,
+			out = append(out, crossImport{from: p, fromSvc: from, imp: imp, to: t, toSvc: t.Service,
 				inside: underInternal(repo, t.Service, t.Dir)})
 		}
 	}
@@ -144,11 +151,16 @@ func (c crossImport) report(pass *analyzer.Pass, format string) {
 	if c.inside {
 		kind = "internal"
 	}
+	via := ""
+	if c.from.Service == "" {
+		via = " from shared package " + c.from.Dir + ", which only " + c.fromSvc + " uses"
+	}
+	msg := strings.NewReplacer("{from}", c.fromSvc, "{to}", c.toSvc, "{kind}", kind,
+		"{pkg}", `"`+c.imp.Path+`"`, "{dir}", c.to.Dir, "{via}", via).Replace(format)
 	pass.Report(analyzer.Finding{
 		Pos:     c.imp.Pos,
-		Service: c.from.Service,
-		Message: strings.NewReplacer("{from}", c.from.Service, "{to}", c.toSvc, "{kind}", kind,
-			"{pkg}", `"`+c.imp.Path+`"`, "{dir}", c.to.Dir).Replace(format),
+		Service: c.fromSvc,
+		Message: msg,
 		Related: []analyzer.Related{{Pos: c.to.Pos, Service: c.toSvc,
 			Message: "package " + c.to.Name + " of service " + c.toSvc}},
 		Entity: "go-import:" + c.imp.Pos.File + "\x00" + c.to.Dir,

@@ -19,7 +19,7 @@ func runCrossServiceImport(pass *analyzer.Pass) error {
 		if c.imp.Test {
 			continue // CODE106 reports test-only imports
 		}
-		c.report(pass, "service {from} imports {kind} package {pkg} of service {to} ({dir}); "+
+		c.report(pass, "service {from} imports {kind} package {pkg} of service {to} ({dir}){via}; "+
 			"depend on {to}'s published contract (api, client or generated code) instead")
 	}
 	return nil
@@ -41,6 +41,8 @@ A ` + "`contracts:`" + ` section in .decouple.yaml replaces the directory conven
     contracts:
       billing: ["services/billing/pkg/invoiceapi/**"]
 
+A shared package that only one service's code imports (directly or through other shared
+packages) is in effect that service's code, and its imports count as that service's.
 Imports from _test.go files, and from packages only tests use (test helpers such as
 pkg/testing), are reported by CODE106 instead; a main package that belongs to no
 service and wires several services into one binary (a composition root, e.g. cmd/all) is not a

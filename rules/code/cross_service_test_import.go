@@ -19,7 +19,7 @@ func runCrossServiceTestImport(pass *analyzer.Pass) error {
 		if !c.imp.Test {
 			continue // CODE101 reports the imports of production code
 		}
-		c.report(pass, "test of service {from} imports {kind} package {pkg} of service {to} ({dir}); "+
+		c.report(pass, "test of service {from} imports {kind} package {pkg} of service {to} ({dir}){via}; "+
 			"test against {to}'s published contract or a fake instead")
 	}
 	return nil
