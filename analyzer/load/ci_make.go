@@ -271,8 +271,8 @@ func (ix *deployIndex) makeCall(args []string, dir string) (verb, tool string, r
 
 // strongestSteps sums up steps as one make call: the strongest verb among
 // them (deploy over push over build) and the services of the steps that
-// have it. A target that copies Dockerfiles for five services and then
-// deploys three deploys those three. text names the goal in each
+// have it, or of all the steps when those name none. A target that builds
+// five images and then deploys three deploys those three. text names the goal in each
 // reference ("" keeps the steps' own).
 func strongestSteps(steps []facts.CIStep, text string) (verb string, refs []facts.ServiceRef) {
 	for _, s := range steps {
@@ -280,17 +280,25 @@ func strongestSteps(steps []facts.CIStep, text string) (verb string, refs []fact
 			verb = s.Verb
 		}
 	}
-	for _, s := range steps {
-		if facts.VerbRank(s.Verb) < facts.VerbRank(verb) {
-			continue
-		}
-		for _, r := range s.Refs {
-			t := text
-			if t == "" {
-				t = r.Text
+	collect := func(all bool) {
+		for _, s := range steps {
+			if !all && facts.VerbRank(s.Verb) < facts.VerbRank(verb) {
+				continue
 			}
-			refs = appendRef(refs, facts.ServiceRef{Service: r.Service, How: "make", Text: t, Leg: r.Leg})
+			for _, r := range s.Refs {
+				t := text
+				if t == "" {
+					t = r.Text
+				}
+				refs = appendRef(refs, facts.ServiceRef{Service: r.Service, How: "make", Text: t, Leg: r.Leg})
+			}
 		}
+	}
+	collect(false)
+	if len(refs) == 0 {
+		// the strongest steps name no service (docker push of an image a
+		// sub-make built): the services the others name are theirs
+		collect(true)
 	}
 	return verb, refs
 }

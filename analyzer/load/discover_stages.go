@@ -186,8 +186,8 @@ func (l *loader) stageServices() []candidate {
 	return out
 }
 
-// helperPrograms maps the folder of each program an image ships beside the
-// one it starts (volcano's agent image: ENTRYPOINT vc-agent, with
+// helperPrograms maps the folder of the one program an image ships beside
+// the one it starts (volcano's agent image: ENTRYPOINT vc-agent, with
 // network-qos, a CNI plugin the agent installs, copied in) to the folder of
 // the program it starts. Images of tooling folders count for nothing.
 func (l *loader) helperPrograms() map[string]string {
@@ -219,13 +219,20 @@ func (l *loader) helperPrograms() map[string]string {
 		if started == "" {
 			continue
 		}
+		var helpers []string
 		for _, bin := range slices.Sorted(maps.Keys(built)) {
 			if !copied[bin] {
 				continue // built, not shipped (a test helper of the build stage)
 			}
 			if dir := l.programDir(built[bin], path.Dir(in.path)); dir != "" && dir != started && out[dir] == "" {
-				out[dir] = started
+				helpers = append(helpers, dir)
 			}
+		}
+		if len(helpers) == 1 {
+			// one program beside the started one is its helper; an image
+			// of several programs is one image for many deployments, each
+			// running its own (openmeter's workers, chosen by command)
+			out[helpers[0]] = started
 		}
 	}
 	return out
