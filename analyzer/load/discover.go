@@ -1150,6 +1150,9 @@ var toolchainImages = map[string]bool{"golang": true, "python": true, "node": tr
 // of tools (kubeflow's protoc code generator). An image that builds a
 // program and leaves the command to its deploy file is not one.
 func runsNothing(data []byte) bool {
+	if bytes.Contains(data, []byte("go build")) {
+		return false // the common case, told without reading the instructions
+	}
 	from, starts := "", false
 	for _, ins := range dockerInstructions(data) {
 		switch ins.cmd {
@@ -1398,17 +1401,17 @@ func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
 			continue
 		}
 		dir := path.Dir(in.path)
-		if prog := l.dockerfileProgram(in.path); programsIn[dir] >= 2 && prog != "" && !inNonServiceFolder(dir) && !inNonServiceFolder(prog) &&
-			!testImage(in) && !migrationTool(path.Base(prog)) {
+		if programsIn[dir] >= 2 {
 			// backend/Dockerfile and backend/Dockerfile.persistenceagent
 			// each compile a program of their own: each is the service of
-			// its program, and the folder of none
-			out = append(out, candidate{name: path.Base(prog), root: prog, reason: "Dockerfile " + in.path + " builds " + prog + "/",
-				decl: facts.Position{File: in.path, Line: 1}})
+			// its program, and the folder of none (nor of another image
+			// of it: Dockerfile.migrate)
+			if prog := l.dockerfileProgram(in.path); prog != "" && !inNonServiceFolder(dir) && !inNonServiceFolder(prog) &&
+				!testImage(in) && !migrationTool(path.Base(prog)) {
+				out = append(out, candidate{name: path.Base(prog), root: prog, reason: "Dockerfile " + in.path + " builds " + prog + "/",
+					decl: facts.Position{File: in.path, Line: 1}})
+			}
 			continue
-		}
-		if programsIn[dir] >= 2 {
-			continue // another image of that folder (Dockerfile.migrate): not the folder's service either
 		}
 		if up := path.Dir(dir); genericDirs[path.Base(dir)] && up != "." && imageChildren[up] < 2 && path.Base(up) != "cmd" {
 			dir = up // services/cart/server/Dockerfile, but not components/server/ nor cmd/server/
@@ -1456,13 +1459,19 @@ func (l *loader) dockerfileServices(below map[string]*dirBelow) []candidate {
 // the distinct programs its Dockerfiles compile (Dockerfile builds
 // src/apiserver, Dockerfile.persistenceagent src/agent/persistence).
 func (l *loader) programsByDockerfileFolder() map[string]int {
+	dockerfiles := map[string]int{}
+	for _, in := range l.inputs {
+		if in.kind == kindDockerfile {
+			dockerfiles[path.Dir(in.path)]++
+		}
+	}
 	progs := map[string]map[string]bool{}
 	for _, in := range l.inputs {
 		if in.kind != kindDockerfile {
 			continue
 		}
 		dir := path.Dir(in.path)
-		if dir == "." || l.hasInput(joinRel(dir, "go.mod")) {
+		if dir == "." || dockerfiles[dir] < 2 || l.hasInput(joinRel(dir, "go.mod")) {
 			continue
 		}
 		if prog := l.dockerfileProgram(in.path); prog != "" {

@@ -193,8 +193,8 @@ func (l *loader) stageServices() []candidate {
 func (l *loader) helperPrograms() map[string]string {
 	out := map[string]string{}
 	for _, in := range l.inputs {
-		if in.kind != kindDockerfile || inFolder(in.path, toolingFolders) || !bytes.Contains(in.data, []byte(" build")) {
-			continue
+		if in.kind != kindDockerfile || inFolder(in.path, toolingFolders) || bytes.Count(in.data, []byte("go build")) < 2 {
+			continue // a helper needs a second program built
 		}
 		stages := dockerStages(in.data)
 		entries := 0
