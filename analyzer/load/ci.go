@@ -584,9 +584,13 @@ func (ix *deployIndex) imageService(ref string) string {
 	return ""
 }
 
-// service returns the name of the repo service called name, or "".
+// service returns the name of the repo service called name, or spelled so
+// with other separators, or "".
 func (ix *deployIndex) service(name string) string {
-	return ix.services[name]
+	if s, ok := ix.services[name]; ok {
+		return s
+	}
+	return ix.joined[joinedName(name)]
 }
 
 func appendRef(refs []facts.ServiceRef, r facts.ServiceRef) []facts.ServiceRef {

@@ -58,6 +58,7 @@ type deployIndex struct {
 	kubeByPath, kubeByDir map[string][]int
 	// services are the names of the repository's services.
 	services map[string]string // service names and aliases, to the service's name
+	joined   map[string]string // service names without separators, to the service's name ("" for two)
 	// values are the first documents of the values.yaml and values.yml
 	// files, by path (valuesOf).
 	values map[string]*yamlDoc
@@ -98,6 +99,17 @@ func (l *loader) deployIndex() *deployIndex {
 				ix.services[a] = s.Name
 			}
 		}
+	}
+	// names spelled with other separators (skaffold's pre-upgrade-checks
+	// for preupgradechecks), when only one service is spelled that way
+	ix.joined = map[string]string{}
+	for _, s := range l.repo.Services {
+		j := joinedName(s.Name)
+		if _, taken := ix.joined[j]; taken {
+			ix.joined[j] = ""
+			continue
+		}
+		ix.joined[j] = s.Name
 	}
 	for _, d := range l.docs {
 		base := strings.ToLower(path.Base(d.in.path))
