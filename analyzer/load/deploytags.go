@@ -104,7 +104,11 @@ func (ix *deployIndex) helmTags() []facts.ImageTag {
 			continue
 		}
 		if own != "" {
-			if n := getPath(values.root, "image", "tag"); scalar(n) != "" {
+			switch n := getPath(values.root, "image", "tag"); {
+			case n != nil && n.Tag == "!!null":
+				out = append(out, facts.ImageTag{Source: "helm", Service: own, Var: "appVersion", Scope: joinRel(dir, "Chart.yaml"),
+					Pos: nodePos(values.in.path, n)})
+			case scalar(n) != "":
 				out = append(out, facts.ImageTag{Source: "helm", Service: own, Tag: scalar(n), Pos: nodePos(values.in.path, n)})
 			}
 		}
@@ -115,11 +119,17 @@ func (ix *deployIndex) helmTags() []facts.ImageTag {
 				continue
 			}
 			t := facts.ImageTag{Source: "helm", Service: svc, Image: scalar(get(img, "repository")), Pos: nodePos(values.in.path, kv[0])}
-			if n := get(img, "tag"); scalar(n) != "" {
+			n := get(img, "tag")
+			switch {
+			case n != nil && n.Tag == "!!null":
+				// tag: ~ takes the chart's appVersion, as the chart's
+				// templates default it (kyverno's controllers)
+				t.Var, t.Scope, t.Pos = "appVersion", joinRel(dir, "Chart.yaml"), nodePos(values.in.path, n)
+			case scalar(n) != "":
 				t.Tag, t.Pos = scalar(n), nodePos(values.in.path, n)
-			} else if gnode != nil && dir == top {
+			case gnode != nil && dir == top:
 				t.Var, t.Scope = gkey, scope
-			} else {
+			default:
 				continue
 			}
 			out = append(out, t)
